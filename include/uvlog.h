@@ -1,0 +1,389 @@
+/*
+ * uvlog.h -- the whole public API of uvlog, a non-blocking asynchronous
+ * logging library for C programs built around libuv.
+ *
+ * Producers (any thread, any loop callback) push self-contained records into
+ * a lock-free multi-producer ring; one listener thread running its own libuv
+ * loop drains the ring in order and hands batches to sinks (stderr, file,
+ * syslog, TCP, or your own).
+ *
+ * Conventions (libuv's): opaque handles; functions return 0 on success or a
+ * negative error code (UVLOG_E*, equal to -errno where one fits) that
+ * uvlog_strerror() turns into text; no global state unless you ask for it
+ * (uvlog_default_set()).
+ */
+#ifndef UVLOG_H
+#define UVLOG_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define UVLOG_PRINTF(fmt_idx, arg_idx) __attribute__((format(printf, fmt_idx, arg_idx)))
+#define UVLOG_EXPORT __attribute__((visibility("default")))
+#define UVLOG_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define UVLOG_PRINTF(fmt_idx, arg_idx)
+#define UVLOG_EXPORT
+#define UVLOG_UNLIKELY(x) (x)
+#endif
+
+#define UVLOG_VERSION_MAJOR 0
+#define UVLOG_VERSION_MINOR 1
+#define UVLOG_VERSION_PATCH 0
+
+/* ------------------------------------------------------------------------ */
+/* Error codes                                                               */
+/* ------------------------------------------------------------------------ */
+
+#define UVLOG_EINVAL     (-EINVAL)     /* a bad argument (NULL, zero, out of range) */
+#define UVLOG_ENOMEM     (-ENOMEM)     /* out of memory (configuration time only) */
+#define UVLOG_EAGAIN     (-EAGAIN)     /* ring full: the record was dropped and counted */
+#define UVLOG_ETIMEDOUT  (-ETIMEDOUT)  /* flush or close did not finish in time */
+#define UVLOG_ECLOSED    (-ESHUTDOWN)  /* the logger is closed (or closing) */
+#define UVLOG_EBUSY      (-EBUSY)      /* wrong state: already started, or not started */
+#define UVLOG_EDEADLK    (-EDEADLK)    /* the call would wait for the calling thread itself */
+#define UVLOG_ENOSYS     (-ENOSYS)     /* not supported by this sink */
+#define UVLOG_EFILTERED  (-ENOMSG)     /* below the logger's level: nothing was queued */
+#define UVLOG_ENOLOGGER  (-ENXIO)      /* no default logger is set */
+/* Sinks may also return any other -errno value (e.g. -EACCES from open()). */
+
+/** Returns a static, human-readable description of an error code. Never NULL. */
+UVLOG_EXPORT const char *uvlog_strerror(int err);
+
+/* ------------------------------------------------------------------------ */
+/* Levels                                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Ascending severity. The syslog severities map onto them
+ * (uvlog_level_from_syslog()); UVLOG_LEVEL_OFF disables a logger or sink. */
+typedef enum uvlog_level {
+  UVLOG_LEVEL_TRACE = 0,    /* syslog: debug   (7) */
+  UVLOG_LEVEL_DEBUG = 1,    /* syslog: debug   (7) */
+  UVLOG_LEVEL_INFO = 2,     /* syslog: info    (6) */
+  UVLOG_LEVEL_NOTICE = 3,   /* syslog: notice  (5) */
+  UVLOG_LEVEL_WARNING = 4,  /* syslog: warning (4) */
+  UVLOG_LEVEL_ERROR = 5,    /* syslog: err     (3) */
+  UVLOG_LEVEL_CRITICAL = 6, /* syslog: crit (2), alert (1), emerg (0) */
+  UVLOG_LEVEL_OFF = 7
+} uvlog_level_t;
+
+#define UVLOG_LEVEL_COUNT 7
+
+/** Upper-case name of a level ("INFO"); "?" for an invalid value. */
+UVLOG_EXPORT const char *uvlog_level_name(uvlog_level_t level);
+/** Parses a level name, case-insensitive ("info", "WARN", "warning", "err"...).
+ *  Returns 0 and stores the level, or UVLOG_EINVAL. */
+UVLOG_EXPORT int uvlog_level_parse(const char *name, uvlog_level_t *level);
+/** Maps a syslog severity (LOG_EMERG..LOG_DEBUG, 0..7) to a level. */
+UVLOG_EXPORT uvlog_level_t uvlog_level_from_syslog(int severity);
+/** Maps a level to its syslog severity (0..7). */
+UVLOG_EXPORT int uvlog_level_to_syslog(uvlog_level_t level);
+
+/* ------------------------------------------------------------------------ */
+/* Logger                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef struct uvlog_s uvlog_t;
+typedef struct uvlog_sink_s uvlog_sink_t;
+
+typedef enum uvlog_overflow {
+  /* The record is counted and the caller returns UVLOG_EAGAIN at once; when
+   * space returns, the listener emits one record saying how many records
+   * were dropped at which levels. */
+  UVLOG_OVERFLOW_DROP = 0,
+  /* The caller waits for space. A call made on the listener thread itself
+   * (a sink that logs) never waits: it is dropped and counted instead. */
+  UVLOG_OVERFLOW_BLOCK = 1
+} uvlog_overflow_t;
+
+typedef struct uvlog_options {
+  size_t ring_capacity;         /* bytes, a power of two >= 4096; default 1 MiB */
+  uvlog_overflow_t overflow;    /* default UVLOG_OVERFLOW_DROP */
+  unsigned flush_interval_ms;   /* sinks are flushed this often; default 1000 */
+  size_t max_record;            /* longest message kept, bytes; default 8192,
+                                   at most ring_capacity / 8. Longer messages are
+                                   truncated with a visible marker. */
+  uvlog_level_t level;          /* runtime level of the logger; default INFO */
+  unsigned idle_park_ms;        /* the listener polls this long after the ring
+                                   empties before it parks (sleeps until woken);
+                                   default 10. 0 parks at once. */
+} uvlog_options_t;
+
+/** Fills `opts` with the defaults above. */
+UVLOG_EXPORT void uvlog_options_init(uvlog_options_t *opts);
+
+/** Creates a logger (not yet started). `opts` may be NULL for the defaults.
+ *  Errors: UVLOG_EINVAL (NULL out, capacity not a power of two, etc.),
+ *  UVLOG_ENOMEM. */
+UVLOG_EXPORT int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts);
+
+/** Starts the listener thread; every added sink is opened on it first.
+ *  Errors: UVLOG_EBUSY if already started, UVLOG_ECLOSED after close, or the
+ *  first error a sink's open returned (then nothing is started). */
+UVLOG_EXPORT int uvlog_logger_start(uvlog_t *log);
+
+/** Waits until every record accepted before the call has been written by
+ *  every sink and the sinks flushed (a barrier). timeout_ms < 0 waits for
+ *  ever. Errors: UVLOG_ETIMEDOUT, UVLOG_EBUSY (not started), UVLOG_ECLOSED,
+ *  UVLOG_EDEADLK (called from the listener thread, e.g. inside a sink). */
+UVLOG_EXPORT int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms);
+
+/** Stops accepting records, drains everything already accepted to the sinks,
+ *  flushes and closes the sinks, joins the listener and frees everything but
+ *  the handle and the ring. Idempotent; safe from atexit(). After it, log
+ *  calls return UVLOG_ECLOSED. Called from the listener thread it returns
+ *  UVLOG_EDEADLK. A logger that was never started closes its sinks. */
+UVLOG_EXPORT int uvlog_logger_close(uvlog_t *log);
+
+/** Closes (if needed) and frees the logger. Call it only when no other thread
+ *  can still use `log`. Clears the default logger if it is `log`. */
+UVLOG_EXPORT void uvlog_logger_destroy(uvlog_t *log);
+
+/** Sets the logger's runtime level; any thread, any time. */
+UVLOG_EXPORT int uvlog_logger_set_level(uvlog_t *log, uvlog_level_t level);
+/** Returns the logger's runtime level (UVLOG_LEVEL_OFF for NULL). */
+UVLOG_EXPORT uvlog_level_t uvlog_logger_get_level(const uvlog_t *log);
+/** Non-zero if a record at `level` would be queued (logger level and at least
+ *  one sink's level allow it). Cheap: one relaxed atomic load. */
+UVLOG_EXPORT int uvlog_logger_enabled(const uvlog_t *log, uvlog_level_t level);
+
+/** Reopens every sink (e.g. after logrotate moved the files); asynchronous,
+ *  done on the listener thread. Safe from a signal handler. */
+UVLOG_EXPORT int uvlog_logger_reopen(uvlog_t *log);
+
+typedef struct uvlog_stats {
+  uint64_t records;                     /* records taken from the ring */
+  uint64_t dropped;                     /* records dropped because the ring was full */
+  uint64_t dropped_by_level[UVLOG_LEVEL_COUNT];
+  uint64_t truncated;                   /* records cut to max_record */
+  uint64_t queue_bytes;                 /* bytes in the ring now */
+  uint64_t queue_capacity;              /* ring size in bytes */
+  uint64_t queue_high_water;            /* most bytes seen in the ring */
+  uint64_t sink_written;                /* sum over sinks */
+  uint64_t sink_dropped;                /* sum over sinks (records a sink could not keep) */
+  uint64_t sink_errors;                 /* sum over sinks */
+} uvlog_stats_t;
+
+/** Copies the logger's counters; any thread. */
+UVLOG_EXPORT int uvlog_logger_stats(const uvlog_t *log, uvlog_stats_t *stats);
+
+/* ------------------------------------------------------------------------ */
+/* The default logger (process-wide, only if you set one)                    */
+/* ------------------------------------------------------------------------ */
+
+/** Makes `log` (or NULL) the logger the short macros write to. */
+UVLOG_EXPORT void uvlog_default_set(uvlog_t *log);
+/** Returns the default logger, or NULL. */
+UVLOG_EXPORT uvlog_t *uvlog_default_get(void);
+
+/* ------------------------------------------------------------------------ */
+/* Logging calls                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* Returns 0 when the record was queued (it will reach the sinks),
+ * UVLOG_EFILTERED when the level is below the logger's, UVLOG_EAGAIN when the
+ * ring was full and the record dropped (counted), UVLOG_ECLOSED after close,
+ * UVLOG_EINVAL for a NULL logger or format. With log == NULL the call writes
+ * records at WARNING and above to stderr directly (Python's "last resort")
+ * and returns UVLOG_ENOLOGGER.
+ * `file` and `func` must be string literals (or otherwise live until the
+ * record is written: they are stored as pointers); either may be NULL. */
+UVLOG_EXPORT int uvlog_log(uvlog_t *log, uvlog_level_t level, const char *file, int line,
+                           const char *func, const char *fmt, ...) UVLOG_PRINTF(6, 7);
+/** va_list variant of uvlog_log(), for wrappers. */
+UVLOG_EXPORT int uvlog_logv(uvlog_t *log, uvlog_level_t level, const char *file, int line,
+                            const char *func, const char *fmt, va_list ap) UVLOG_PRINTF(6, 0);
+/** Queues `len` bytes of already-formatted text (no printf processing). */
+UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *file, int line,
+                                const char *func, const char *text, size_t len);
+
+/* Compile-time minimum level: calls below it compile to nothing (their
+ * arguments are still type-checked, never evaluated). */
+#ifndef UVLOG_MIN_LEVEL
+#define UVLOG_MIN_LEVEL UVLOG_LEVEL_TRACE
+#endif
+
+/* The macros take a printf-style format and its arguments. The *_TO forms
+ * name a logger; the short forms use uvlog_default_get(). */
+#define UVLOG_LOG_TO(log, lvl, ...)                                                    \
+  ((lvl) >= UVLOG_MIN_LEVEL ? uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__) \
+                            : UVLOG_EFILTERED)
+#define UVLOG_LOG(lvl, ...) UVLOG_LOG_TO(uvlog_default_get(), (lvl), __VA_ARGS__)
+
+#define UVLOG_TRACE_TO(log, ...)    UVLOG_LOG_TO((log), UVLOG_LEVEL_TRACE, __VA_ARGS__)
+#define UVLOG_DEBUG_TO(log, ...)    UVLOG_LOG_TO((log), UVLOG_LEVEL_DEBUG, __VA_ARGS__)
+#define UVLOG_INFO_TO(log, ...)     UVLOG_LOG_TO((log), UVLOG_LEVEL_INFO, __VA_ARGS__)
+#define UVLOG_NOTICE_TO(log, ...)   UVLOG_LOG_TO((log), UVLOG_LEVEL_NOTICE, __VA_ARGS__)
+#define UVLOG_WARNING_TO(log, ...)  UVLOG_LOG_TO((log), UVLOG_LEVEL_WARNING, __VA_ARGS__)
+#define UVLOG_ERROR_TO(log, ...)    UVLOG_LOG_TO((log), UVLOG_LEVEL_ERROR, __VA_ARGS__)
+#define UVLOG_CRITICAL_TO(log, ...) UVLOG_LOG_TO((log), UVLOG_LEVEL_CRITICAL, __VA_ARGS__)
+
+#define UVLOG_TRACE(...)    UVLOG_LOG(UVLOG_LEVEL_TRACE, __VA_ARGS__)
+#define UVLOG_DEBUG(...)    UVLOG_LOG(UVLOG_LEVEL_DEBUG, __VA_ARGS__)
+#define UVLOG_INFO(...)     UVLOG_LOG(UVLOG_LEVEL_INFO, __VA_ARGS__)
+#define UVLOG_NOTICE(...)   UVLOG_LOG(UVLOG_LEVEL_NOTICE, __VA_ARGS__)
+#define UVLOG_WARNING(...)  UVLOG_LOG(UVLOG_LEVEL_WARNING, __VA_ARGS__)
+#define UVLOG_ERROR(...)    UVLOG_LOG(UVLOG_LEVEL_ERROR, __VA_ARGS__)
+#define UVLOG_CRITICAL(...) UVLOG_LOG(UVLOG_LEVEL_CRITICAL, __VA_ARGS__)
+
+/* ------------------------------------------------------------------------ */
+/* Formats                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef enum uvlog_format_kind {
+  UVLOG_FORMAT_TEXT = 0,  /* one line per record, from a pattern (below) */
+  UVLOG_FORMAT_JSON,      /* one JSON object per line */
+  UVLOG_FORMAT_RFC5424,   /* syslog protocol (no framing, no trailing newline) */
+  UVLOG_FORMAT_RFC3164    /* BSD syslog as glibc's syslog(3) writes it */
+} uvlog_format_kind_t;
+
+/* TEXT patterns: %t RFC 3339 UTC timestamp with microseconds,
+ * %l level name, %L level name padded to 8, %T thread id, %f file (base name),
+ * %F file as given, %n line, %u function, %m message (control characters
+ * escaped), %% a percent sign. Default: "%t %L [%T] %f:%n %m".
+ * Every format escapes newlines and other control characters in the message,
+ * so one record is always one line. */
+#define UVLOG_DEFAULT_PATTERN "%t %L [%T] %f:%n %m"
+
+typedef struct uvlog_format_options {
+  uvlog_format_kind_t kind;  /* default UVLOG_FORMAT_TEXT */
+  const char *pattern;       /* TEXT only; NULL = UVLOG_DEFAULT_PATTERN */
+  int color;                 /* TEXT only: -1 auto (sink decides: a TTY and
+                                NO_COLOR unset), 0 never, 1 always */
+  int facility;              /* syslog formats: 0..23, default 1 (user) */
+  const char *app_name;      /* syslog/JSON: default the program's name */
+  const char *hostname;      /* syslog/JSON: default gethostname() */
+  const char *procid;        /* syslog/JSON: default the process id */
+  const char *msgid;         /* RFC 5424 MSGID; default NULL ("-") */
+} uvlog_format_options_t;
+
+/** Fills `fo` with the defaults above. */
+UVLOG_EXPORT void uvlog_format_options_init(uvlog_format_options_t *fo);
+
+/* ------------------------------------------------------------------------ */
+/* Sinks                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* One record as a sink sees it. Pointers are valid only during the call. */
+typedef struct uvlog_entry {
+  int64_t ts_ns;            /* wall clock, ns since the Unix epoch (UTC) */
+  uint32_t tid;             /* kernel thread id of the producer */
+  uvlog_level_t level;
+  const char *file;         /* may be NULL */
+  const char *func;         /* may be NULL */
+  int line;
+  const char *msg;          /* the message, raw (not escaped), not NUL-terminated */
+  size_t msg_len;
+  const char *text;         /* the record rendered by the sink's format,
+                               including its terminator ('\n' for TEXT/JSON) */
+  size_t text_len;
+  unsigned flags;           /* UVLOG_ENTRY_* */
+} uvlog_entry_t;
+
+#define UVLOG_ENTRY_TRUNCATED 0x1u  /* the message was cut to max_record */
+#define UVLOG_ENTRY_INTERNAL  0x2u  /* made by uvlog itself (e.g. the drop report) */
+
+/* What a sink implements. Every callback runs on the listener thread.
+ * Return 0 or a negative error code; errors are counted in the stats and the
+ * records stay accounted for (a sink that loses records says so with
+ * uvlog_sink_count_dropped()). */
+typedef struct uvlog_sink_vtable {
+  const char *name;  /* "file", "tcp"... for stats and error messages */
+  /* At logger start. `loop` is the listener's libuv loop (a `uv_loop_t *`):
+   * a sink may start handles (timers, sockets) on it. */
+  int (*open)(uvlog_sink_t *sink, void *loop);
+  /* A batch of records, in ring order. Must not block for long: a sink that
+   * writes asynchronously copies what it needs. */
+  int (*write)(uvlog_sink_t *sink, const uvlog_entry_t *entries, size_t count);
+  /* Make everything written so far durable/delivered. Return 0 when done, or
+   * UVLOG_PENDING and call uvlog_sink_flush_done() later from the loop. */
+  int (*flush)(uvlog_sink_t *sink);
+  /* Reopen files or reconnect (after rotation by another tool). May be NULL. */
+  int (*reopen)(uvlog_sink_t *sink);
+  /* Release everything. May start uv_close() on the sink's handles: the
+   * listener runs its loop until they are closed. May be NULL. */
+  void (*close)(uvlog_sink_t *sink);
+} uvlog_sink_vtable_t;
+
+#define UVLOG_PENDING 1  /* flush: completion comes through uvlog_sink_flush_done() */
+
+/** Wraps a user-implemented sink. `data` is yours (uvlog_sink_data()). */
+UVLOG_EXPORT int uvlog_sink_create(uvlog_sink_t **out, const uvlog_sink_vtable_t *vtable,
+                                   void *data);
+/** Frees a sink that was never added to a logger (calls its close). */
+UVLOG_EXPORT void uvlog_sink_destroy(uvlog_sink_t *sink);
+/** Adds a sink to a logger that has not started. The logger owns it from now
+ *  on (closed and freed by uvlog_logger_close()). Errors: UVLOG_EINVAL,
+ *  UVLOG_EBUSY (started, or the sink already belongs to a logger). */
+UVLOG_EXPORT int uvlog_sink_add(uvlog_t *log, uvlog_sink_t *sink);
+/** Sets the sink's level (it sees only records at or above it); any thread. */
+UVLOG_EXPORT int uvlog_sink_set_level(uvlog_sink_t *sink, uvlog_level_t level);
+/** Returns the sink's level. */
+UVLOG_EXPORT uvlog_level_t uvlog_sink_get_level(const uvlog_sink_t *sink);
+/** Sets how the sink renders records (uvlog_entry_t.text). Before start only.
+ *  Errors: UVLOG_EINVAL (bad pattern or option), UVLOG_EBUSY. */
+UVLOG_EXPORT int uvlog_sink_set_format(uvlog_sink_t *sink, const uvlog_format_options_t *fo);
+/** The user data given to uvlog_sink_create(). */
+UVLOG_EXPORT void *uvlog_sink_data(const uvlog_sink_t *sink);
+/** The sink's name (from its vtable). */
+UVLOG_EXPORT const char *uvlog_sink_name(const uvlog_sink_t *sink);
+/** For sink implementations: completes a flush that returned UVLOG_PENDING. */
+UVLOG_EXPORT void uvlog_sink_flush_done(uvlog_sink_t *sink, int status);
+/** For sink implementations: counts records the sink had to drop. */
+UVLOG_EXPORT void uvlog_sink_count_dropped(uvlog_sink_t *sink, uint64_t n);
+/** For sink implementations: records an error (counted; the last one kept). */
+UVLOG_EXPORT void uvlog_sink_report_error(uvlog_sink_t *sink, int err);
+
+typedef struct uvlog_sink_stats {
+  uint64_t written;   /* records the sink accepted */
+  uint64_t dropped;   /* records the sink reported as lost */
+  uint64_t errors;    /* errors reported */
+  int last_error;     /* the last error code, 0 if none */
+} uvlog_sink_stats_t;
+
+/** Copies a sink's counters; any thread. */
+UVLOG_EXPORT int uvlog_sink_stats(const uvlog_sink_t *sink, uvlog_sink_stats_t *stats);
+
+/* --- stderr ------------------------------------------------------------- */
+
+/** A sink writing to standard error (fd 2), TEXT format, colour when fd 2 is a
+ *  TTY and NO_COLOR is unset (override with uvlog_sink_set_format()). */
+UVLOG_EXPORT int uvlog_sink_stderr_create(uvlog_sink_t **out);
+
+/* --- file --------------------------------------------------------------- */
+
+typedef enum uvlog_rotate_every {
+  UVLOG_ROTATE_NEVER = 0,
+  UVLOG_ROTATE_HOURLY,
+  UVLOG_ROTATE_DAILY
+} uvlog_rotate_every_t;
+
+typedef struct uvlog_file_options {
+  unsigned mode;                 /* permission bits at creation; default 0640 */
+  uint64_t rotate_size;          /* rotate when the file would exceed this many
+                                    bytes; 0 = never by size */
+  uvlog_rotate_every_t rotate_every; /* rotate by time; default never */
+  int rotate_utc;                /* time boundaries in UTC (1, default) or local (0) */
+  int keep;                      /* rotated files kept: path.1 .. path.N; default 5 */
+  int reopen_on_sighup;          /* reopen when the process gets SIGHUP; default 0 */
+} uvlog_file_options_t;
+
+/** Fills `fo` with the defaults above. */
+UVLOG_EXPORT void uvlog_file_options_init(uvlog_file_options_t *fo);
+/** A sink appending to `path` (O_APPEND|O_CLOEXEC, created with `mode`).
+ *  The path is opened now, so an unwritable path fails here (-errno).
+ *  `opts` may be NULL. */
+UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
+                                        const uvlog_file_options_t *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* UVLOG_H */

@@ -1,0 +1,31 @@
+/*
+ * logger.h -- what the library's own files share about a logger.
+ *
+ * The struct itself is private to logger.c and listener.c; the functions
+ * below are the producer-side primitives that every logging path (text,
+ * deferred) is built from.
+ */
+#ifndef UVLOG_LOGGER_H
+#define UVLOG_LOGGER_H
+
+#include <stddef.h>
+
+#include "record.h"
+#include "uvlog.h"
+
+/* Producer: checks the logger (NULL, closed, level), then claims a record
+ * with room for `data_len` bytes of data after the header, applying the
+ * overflow policy (drop: counts and returns UVLOG_EAGAIN; block: waits). On
+ * success the header's level, ts_ns, tid and msg_len are filled; the caller
+ * sets type, file/func/line/fmt, the data and flags, then calls
+ * uvlog__rec_commit(). data_len must be <= uvlog__max_record(log) (else
+ * UVLOG_EINVAL). No lock, no malloc, no system call in steady state. */
+int uvlog__rec_begin(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec);
+/* Producer: publishes the record and wakes the listener if it is parked. */
+void uvlog__rec_commit(uvlog_t *log, uvlog_rec_t *rec);
+/* The logger's max_record (bytes of message data). */
+size_t uvlog__max_record(const uvlog_t *log);
+/* Counts one record truncated to max_record (the listener reports totals). */
+void uvlog__count_truncated(uvlog_t *log);
+
+#endif /* UVLOG_LOGGER_H */
