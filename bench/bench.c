@@ -1,0 +1,972 @@
+/*
+ * bench.c -- the benchmark harness: caller latency, burst throughput and a
+ * hot-path audit for every contender, interleaved over several rounds.
+ *
+ *   latency  Each producer thread makes warm-up + N calls, spaced (by a
+ *            nanosleep, or a busy wait with --spin) so queues never fill, and
+ *            times each call alone with rdtscp (TSC calibrated against
+ *            CLOCK_MONOTONIC). Nothing is subtracted: the "timer" contender
+ *            (an empty call) is the timing overhead, as its own row.
+ *   burst    Each thread makes N calls back to back. "calls/s" is the rate at
+ *            which calls returned; "disk/s" the rate of records that reached
+ *            the file (write(2) done) when the contender's drain finished.
+ *   check    After every run the output file must hold exactly
+ *            calls - drops lines carrying the message (drops as reported by
+ *            the logger itself); a mismatch fails the run and the exit code.
+ *   audit    The harness re-executes itself under `strace -f -ff` and counts
+ *            the system calls each producer thread made between two marker
+ *            calls around the measured calls; malloc calls are counted by
+ *            interposition (alloc_count.c) on the same threads.
+ *
+ * Every (contender, threads) pair runs once per round, in an order rotated
+ * each round; the table reports medians over rounds and each contender's
+ * ratio to the reference (--ref, default uvlog-drop). --json writes the same
+ * figures (and every round) for scripts: bench/run.sh makes the plots.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#define HAVE_TSC 1
+#endif
+
+#include "bench.h"
+
+#define MAX_CONTENDERS 16
+#define MAX_THREADCFG 8
+#define MAX_ROUNDS 32
+#define AUDIT_BEGIN "UVLOG_BENCH_BEGIN"
+#define AUDIT_END "UVLOG_BENCH_END"
+
+/* ------------------------------------------------------------------------ */
+/* Configuration                                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef struct config {
+  int rounds;
+  int threads[MAX_THREADCFG];
+  int n_threads;
+  int lat_n;          /* timed calls per thread */
+  int warmup;         /* untimed calls per thread before them */
+  long spacing_ns;    /* gap between two calls of one thread */
+  int spin;           /* busy-wait the gap instead of sleeping */
+  int burst_n;        /* calls per thread in a burst */
+  int audit;          /* run the strace audit */
+  int audit_n;
+  int audit_threads;
+  const char *only;   /* comma list of contender names, or NULL */
+  const char *ref;
+  const char *json;   /* path, "-" for stdout, or NULL */
+  const char *dir;    /* work dir; NULL = a fresh temp dir */
+  int keep;
+  int quiet;
+} config_t;
+
+static config_t cfg = {
+  .rounds = 3, .threads = {1, 2}, .n_threads = 2, .lat_n = 50000, .warmup = 2000,
+  .spacing_ns = 10000, .burst_n = 200000, .audit = 1, .audit_n = 20000,
+  .audit_threads = 2, .ref = "uvlog-drop"};
+
+static void die(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("uvlog-bench: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(2);
+}
+
+/* snprintf for paths: a path that does not fit is fatal, never cut. */
+__attribute__((format(printf, 3, 4)))
+static void path_fmt(char *buf, size_t n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int r = vsnprintf(buf, n, fmt, ap);
+  va_end(ap);
+  if (r < 0 || (size_t)r >= n) die("path too long: %s", buf);
+}
+
+static void note(const char *fmt, ...) {
+  va_list ap;
+  if (cfg.quiet) return;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Clocks                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static double ticks_per_ns = 1.0; /* 1.0 when the ticks are clock_gettime ns */
+static const char *clock_name = "clock_gettime(CLOCK_MONOTONIC)";
+
+static uint64_t mono_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t ticks(void) {
+#ifdef HAVE_TSC
+  unsigned aux;
+  return __rdtscp(&aux);
+#else
+  return mono_ns();
+#endif
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Median of five 50 ms windows of TSC ticks per CLOCK_MONOTONIC ns. */
+static void calibrate(void) {
+#ifdef HAVE_TSC
+  double r[5];
+  for (int k = 0; k < 5; k++) {
+    uint64_t n0 = mono_ns(), t0 = ticks();
+    struct timespec d = {0, 50000000};
+    nanosleep(&d, NULL);
+    uint64_t n1 = mono_ns(), t1 = ticks();
+    r[k] = (double)(t1 - t0) / (double)(n1 - n0);
+  }
+  qsort(r, 5, sizeof r[0], cmp_double);
+  ticks_per_ns = r[2];
+  clock_name = "rdtscp";
+#endif
+}
+
+/* ------------------------------------------------------------------------ */
+/* Contenders                                                                */
+/* ------------------------------------------------------------------------ */
+
+static const bench_contender_t *all[MAX_CONTENDERS];
+static int n_all;
+static const char *syslog_why;
+
+static void add(const bench_contender_t *c) {
+  if (cfg.only != NULL) {
+    size_t n = strlen(c->name);
+    const char *p = cfg.only;
+    int found = 0;
+    while (*p) {
+      const char *e = strchr(p, ',');
+      size_t len = e ? (size_t)(e - p) : strlen(p);
+      if (len == n && strncmp(p, c->name, n) == 0) found = 1;
+      p += len + (e ? 1 : 0);
+    }
+    if (!found) return;
+  }
+  if (n_all < MAX_CONTENDERS) all[n_all++] = c;
+}
+
+static void build_list(void) {
+  add(&bench_timer);
+  add(&bench_floor_fmt);
+  add(&bench_floor_copy);
+#ifdef BENCH_HAVE_UVLOG
+  for (int k = 0; bench_uvlog_contenders[k] != NULL; k++) add(bench_uvlog_contenders[k]);
+#endif
+  add(&bench_fprintf);
+  add(&bench_syslog);
+#ifdef BENCH_HAVE_SPDLOG
+  add(&bench_spdlog);
+#else
+  note("notice: spdlog-async skipped: built without C++ or libspdlog-dev");
+#endif
+}
+
+static const bench_contender_t *find_contender(const char *name) {
+  for (int k = 0; k < n_all; k++)
+    if (strcmp(all[k]->name, name) == 0) return all[k];
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Output files                                                              */
+/* ------------------------------------------------------------------------ */
+
+typedef struct file_count {
+  uint64_t lines;    /* all lines */
+  uint64_t records;  /* lines carrying the benchmark message */
+  uint64_t bytes;
+} file_count_t;
+
+static int count_file(const char *path, file_count_t *fc) {
+  FILE *f = fopen(path, "r");
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  memset(fc, 0, sizeof *fc);
+  if (f == NULL) return -1;
+  while ((n = getline(&line, &cap, f)) > 0) {
+    fc->lines++;
+    fc->bytes += (uint64_t)n;
+    if (strstr(line, BENCH_NEEDLE) != NULL) fc->records++;
+  }
+  free(line);
+  fclose(f);
+  return 0;
+}
+
+static void out_path(char *buf, size_t n, const char *dir, const bench_contender_t *c, const char *tag) {
+  path_fmt(buf, n, "%s/%s-%s.log", dir, c->name, tag);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Runs                                                                      */
+/* ------------------------------------------------------------------------ */
+
+enum { MODE_LATENCY, MODE_BURST, MODE_AUDIT };
+
+typedef struct run {
+  const bench_contender_t *c;
+  void *st;
+  int mode;
+  int nthreads;
+  int n;            /* measured calls per thread */
+  int warmup;
+  long spacing_ns;
+  int spin;
+  pthread_barrier_t barrier;
+  uint64_t *samples; /* MODE_LATENCY: nthreads * n tick deltas */
+  uint64_t start_ns[MAX_THREADCFG * 8];
+  uint64_t end_ns[MAX_THREADCFG * 8];
+  uint64_t allocs[MAX_THREADCFG * 8];
+  pid_t tids[MAX_THREADCFG * 8];
+} run_t;
+
+typedef struct worker_arg {
+  run_t *run;
+  int idx;
+} worker_arg_t;
+
+static void spin_until(uint64_t t) {
+  while (ticks() < t) {
+#ifdef HAVE_TSC
+    _mm_pause();
+#endif
+  }
+}
+
+static void gap(run_t *r, uint64_t *next, uint64_t gap_ticks) {
+  if (r->spin) {
+    *next += gap_ticks;
+    spin_until(*next);
+  } else {
+    struct timespec d = {0, r->spacing_ns};
+    nanosleep(&d, NULL);
+  }
+}
+
+static void audit_marker(const char *m) {
+  /* Fails with EBADF: strace shows it, nothing else happens. */
+  ssize_t rc = write(-1, m, strlen(m));
+  (void)rc;
+}
+
+static void *worker(void *arg) {
+  worker_arg_t *wa = arg;
+  run_t *r = wa->run;
+  const bench_contender_t *c = r->c;
+  void *st = r->st;
+  int base = wa->idx * (r->warmup + r->n);
+  uint64_t gap_ticks = (uint64_t)((double)r->spacing_ns * ticks_per_ns);
+  uint64_t next;
+
+  prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+  r->tids[wa->idx] = (pid_t)syscall(SYS_gettid);
+  pthread_barrier_wait(&r->barrier);
+  next = ticks();
+  if (r->mode == MODE_BURST) {
+    for (int k = 0; k < r->warmup; k++) c->log(st, base + k);
+    r->start_ns[wa->idx] = mono_ns();
+    for (int k = r->warmup; k < r->warmup + r->n; k++) c->log(st, base + k);
+    r->end_ns[wa->idx] = mono_ns();
+    return NULL;
+  }
+  for (int k = 0; k < r->warmup; k++) {
+    gap(r, &next, gap_ticks);
+    c->log(st, base + k);
+  }
+  if (r->mode == MODE_AUDIT) {
+    audit_marker(AUDIT_BEGIN);
+    bench_alloc_count_start();
+    for (int k = r->warmup; k < r->warmup + r->n; k++) {
+      gap(r, &next, gap_ticks);
+      c->log(st, base + k);
+    }
+    r->allocs[wa->idx] = bench_alloc_count_stop();
+    audit_marker(AUDIT_END);
+    return NULL;
+  }
+  uint64_t *out = r->samples + (size_t)wa->idx * (size_t)r->n;
+  for (int k = 0; k < r->n; k++) {
+    gap(r, &next, gap_ticks);
+    uint64_t a = ticks();
+    c->log(st, base + r->warmup + k);
+    uint64_t b = ticks();
+    out[k] = b - a;
+  }
+  return NULL;
+}
+
+typedef struct outcome {
+  int ok;                 /* ran and the line count matched */
+  int skipped;
+  const char *why;
+  uint64_t calls, dropped;
+  file_count_t fc;
+  double calls_per_s, disk_per_s;
+} outcome_t;
+
+/* Opens the contender, runs the threads, drains and checks the file. */
+static int run_once(run_t *r, const char *path, outcome_t *o) {
+  pthread_t th[MAX_THREADCFG * 8];
+  worker_arg_t wa[MAX_THREADCFG * 8];
+  const bench_contender_t *c = r->c;
+  memset(o, 0, sizeof *o);
+  unlink(path);
+  if (c->open(&r->st, path, r->nthreads, &o->why) != 0) {
+    o->skipped = 1;
+    return -1;
+  }
+  pthread_barrier_init(&r->barrier, NULL, (unsigned)r->nthreads);
+  for (int t = 0; t < r->nthreads; t++) {
+    wa[t].run = r;
+    wa[t].idx = t;
+    if (pthread_create(&th[t], NULL, worker, &wa[t]) != 0) die("pthread_create failed");
+  }
+  for (int t = 0; t < r->nthreads; t++) pthread_join(th[t], NULL);
+  pthread_barrier_destroy(&r->barrier);
+  o->calls = (uint64_t)r->nthreads * (uint64_t)(r->warmup + r->n);
+  int rc = 0;
+  if (c->writes_file && c->drain(r->st) != 0) rc = -1;
+  uint64_t done_ns = mono_ns();
+  o->dropped = c->dropped(r->st);
+  c->close(r->st);
+  if (r->mode == MODE_BURST) {
+    uint64_t s = UINT64_MAX, e = 0;
+    for (int t = 0; t < r->nthreads; t++) {
+      if (r->start_ns[t] < s) s = r->start_ns[t];
+      if (r->end_ns[t] > e) e = r->end_ns[t];
+    }
+    double measured = (double)r->nthreads * r->n;
+    o->calls_per_s = measured / ((double)(e - s) / 1e9);
+    if (c->writes_file) {
+      double kept = measured - (double)o->dropped;
+      o->disk_per_s = (kept > 0 ? kept : 0) / ((double)(done_ns - s) / 1e9);
+    }
+  }
+  if (c->writes_file) {
+    if (count_file(path, &o->fc) != 0 || o->fc.records != o->calls - o->dropped) {
+      fprintf(stderr, "uvlog-bench: LINE COUNT MISMATCH for %s: %" PRIu64 " records in %s, "
+              "expected %" PRIu64 " (%" PRIu64 " calls - %" PRIu64 " reported drops)\n",
+              c->name, o->fc.records, path, o->calls - o->dropped, o->calls, o->dropped);
+      rc = -1;
+    }
+    if (!cfg.keep) unlink(path);
+  }
+  o->ok = rc == 0;
+  return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Results                                                                   */
+/* ------------------------------------------------------------------------ */
+
+#define N_PCT 5
+static const double pct_q[N_PCT] = {0.50, 0.99, 0.999, 0.9999, 1.0};
+static const char *const pct_name[N_PCT] = {"p50", "p99", "p99.9", "p99.99", "max"};
+
+typedef struct cell {      /* one contender at one thread count */
+  int ran, skipped, failed;
+  const char *why;
+  double lat[MAX_ROUNDS][N_PCT];   /* ns */
+  double calls[MAX_ROUNDS], disk[MAX_ROUNDS];
+  uint64_t dropped_lat[MAX_ROUNDS], dropped_burst[MAX_ROUNDS];
+  int n_lat, n_burst;
+  double avg_line;                 /* bytes per line, from the last run */
+  /* audit (only at cfg.audit_threads) */
+  int audited;
+  double sys_per_m, malloc_per_m;
+  char sys_top[160];
+} cell_t;
+
+static cell_t cells[MAX_CONTENDERS][MAX_THREADCFG];
+
+static double median(const double *v, int n) {
+  double tmp[MAX_ROUNDS];
+  if (n == 0) return NAN;
+  memcpy(tmp, v, (size_t)n * sizeof *v);
+  qsort(tmp, (size_t)n, sizeof *tmp, cmp_double);
+  return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+static void percentiles(uint64_t *s, size_t n, double *out) {
+  qsort(s, n, sizeof *s, cmp_u64);
+  for (int k = 0; k < N_PCT; k++) {
+    size_t idx = (size_t)ceil(pct_q[k] * (double)n);
+    if (idx == 0) idx = 1;
+    out[k] = (double)s[idx - 1] / ticks_per_ns;
+  }
+}
+
+static void do_latency(int ci, int ti, const char *dir) {
+  cell_t *cl = &cells[ci][ti];
+  run_t r = {0};
+  outcome_t o;
+  char path[4096];
+  r.c = all[ci];
+  r.mode = MODE_LATENCY;
+  r.nthreads = cfg.threads[ti];
+  r.n = cfg.lat_n;
+  r.warmup = cfg.warmup;
+  r.spacing_ns = cfg.spacing_ns;
+  r.spin = cfg.spin;
+  r.samples = malloc((size_t)r.nthreads * (size_t)r.n * sizeof *r.samples);
+  if (r.samples == NULL) die("out of memory");
+  out_path(path, sizeof path, dir, r.c, "latency");
+  if (run_once(&r, path, &o) != 0) {
+    if (o.skipped) { cl->skipped = 1; cl->why = o.why; }
+    else cl->failed = 1;
+  }
+  if (!o.skipped) {
+    percentiles(r.samples, (size_t)r.nthreads * (size_t)r.n, cl->lat[cl->n_lat]);
+    cl->dropped_lat[cl->n_lat] = o.dropped;
+    cl->n_lat++;
+    cl->ran = 1;
+    if (o.fc.lines) cl->avg_line = (double)o.fc.bytes / (double)o.fc.lines;
+  }
+  free(r.samples);
+}
+
+static void do_burst(int ci, int ti, const char *dir) {
+  cell_t *cl = &cells[ci][ti];
+  run_t r = {0};
+  outcome_t o;
+  char path[4096];
+  r.c = all[ci];
+  r.mode = MODE_BURST;
+  r.nthreads = cfg.threads[ti];
+  r.n = cfg.burst_n;
+  r.warmup = cfg.warmup;
+  out_path(path, sizeof path, dir, r.c, "burst");
+  if (run_once(&r, path, &o) != 0) {
+    if (o.skipped) { cl->skipped = 1; cl->why = o.why; return; }
+    cl->failed = 1;
+  }
+  cl->calls[cl->n_burst] = o.calls_per_s;
+  cl->disk[cl->n_burst] = r.c->writes_file ? o.disk_per_s : NAN;
+  cl->dropped_burst[cl->n_burst] = o.dropped;
+  cl->n_burst++;
+  cl->ran = 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Audit: this binary under strace -f -ff                                    */
+/* ------------------------------------------------------------------------ */
+
+/* The child side: runs one contender in MODE_AUDIT and writes, per producer,
+ * "tid allocs" lines to `tidfile`. Returns the exit status. */
+static int audit_child(const char *name, int nthreads, const char *dir, const char *tidfile) {
+  const bench_contender_t *c = find_contender(name);
+  run_t r = {0};
+  outcome_t o;
+  char path[4096];
+  if (c == NULL) die("unknown contender %s", name);
+  r.c = c;
+  r.mode = MODE_AUDIT;
+  r.nthreads = nthreads;
+  r.n = cfg.audit_n;
+  r.warmup = cfg.warmup;
+  r.spacing_ns = cfg.spacing_ns;
+  r.spin = 1;
+  out_path(path, sizeof path, dir, c, "audit");
+  int rc = run_once(&r, path, &o);
+  if (o.skipped) return 3;
+  FILE *f = fopen(tidfile, "w");
+  if (f == NULL) return 2;
+  for (int t = 0; t < nthreads; t++) fprintf(f, "%d %" PRIu64 "\n", (int)r.tids[t], r.allocs[t]);
+  fclose(f);
+  return rc == 0 ? 0 : 1;
+}
+
+typedef struct sysname {
+  char name[32];
+  uint64_t n;
+} sysname_t;
+
+/* Counts syscall lines between the markers in one strace -ff output file. */
+static int64_t count_trace(const char *path, sysname_t *names, int *n_names, int max_names) {
+  FILE *f = fopen(path, "r");
+  char *line = NULL;
+  size_t cap = 0;
+  int in = 0;
+  int64_t count = 0;
+  if (f == NULL) return -1;
+  while (getline(&line, &cap, f) > 0) {
+    if (strstr(line, AUDIT_BEGIN)) { in = 1; continue; }
+    if (strstr(line, AUDIT_END)) break;
+    if (!in || line[0] < 'a' || line[0] > 'z') continue; /* signals, exits */
+    count++;
+    size_t len = strcspn(line, "(");
+    if (len >= sizeof names[0].name) len = sizeof names[0].name - 1;
+    int k;
+    for (k = 0; k < *n_names; k++)
+      if (strlen(names[k].name) == len && strncmp(names[k].name, line, len) == 0) break;
+    if (k == *n_names && k < max_names) {
+      memcpy(names[k].name, line, len);
+      names[k].name[len] = 0;
+      (*n_names)++;
+    }
+    if (k < *n_names) names[k].n++;
+  }
+  free(line);
+  fclose(f);
+  return count;
+}
+
+static char self_exe[4096];
+static const char *strace_path;
+
+static void do_audit(int ci, int ti, const char *dir) {
+  cell_t *cl = &cells[ci][ti];
+  const bench_contender_t *c = all[ci];
+  char adir[4096], tidfile[4200], prefix[4200], nthr[16], nn[16], warm[16], spc[24];
+  path_fmt(adir, sizeof adir, "%s/audit-%s", dir, c->name);
+  mkdir(adir, 0700);
+  path_fmt(tidfile, sizeof tidfile, "%s/tids", adir);
+  path_fmt(prefix, sizeof prefix, "%s/trace", adir);
+  snprintf(nthr, sizeof nthr, "%d", cfg.threads[ti]);
+  snprintf(nn, sizeof nn, "%d", cfg.audit_n);
+  snprintf(warm, sizeof warm, "%d", cfg.warmup);
+  snprintf(spc, sizeof spc, "%ld", cfg.spacing_ns);
+  pid_t pid = fork();
+  if (pid < 0) die("fork failed");
+  if (pid == 0) {
+    execl(strace_path, "strace", "-f", "-ff", "-qq", "-o", prefix, self_exe,
+          "--audit-child", c->name, nthr, adir, tidfile, "--audit-n", nn,
+          "--warmup", warm, "--spacing-ns", spc, (char *)NULL);
+    _exit(127);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    note("notice: audit of %s failed (status %d)", c->name, status);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 1) cl->failed = 1;
+    return;
+  }
+  FILE *f = fopen(tidfile, "r");
+  if (f == NULL) return;
+  int tid;
+  uint64_t allocs, total_allocs = 0;
+  int64_t total_sys = 0;
+  sysname_t names[32];
+  int n_names = 0;
+  while (fscanf(f, "%d %" SCNu64, &tid, &allocs) == 2) {
+    char tpath[4300];
+    path_fmt(tpath, sizeof tpath, "%s.%d", prefix, tid);
+    int64_t n = count_trace(tpath, names, &n_names, 32);
+    if (n < 0) { note("notice: no strace output for thread %d", tid); fclose(f); return; }
+    total_sys += n;
+    total_allocs += allocs;
+  }
+  fclose(f);
+  double records = (double)cfg.threads[ti] * cfg.audit_n;
+  cl->audited = 1;
+  cl->sys_per_m = (double)total_sys * 1e6 / records;
+  cl->malloc_per_m = (double)total_allocs * 1e6 / records;
+  cl->sys_top[0] = 0;
+  for (int k = 0; k < n_names; k++) {
+    size_t len = strlen(cl->sys_top);
+    snprintf(cl->sys_top + len, sizeof cl->sys_top - len, "%s%s:%" PRIu64, len ? " " : "",
+             names[k].name, names[k].n);
+  }
+  if (!cfg.keep) {
+    char cmd[4400];
+    path_fmt(cmd, sizeof cmd, "rm -rf '%s'", adir);
+    if (system(cmd) != 0) note("notice: could not remove %s", adir);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Report                                                                    */
+/* ------------------------------------------------------------------------ */
+
+static double cell_lat(const cell_t *cl, int k) {
+  double v[MAX_ROUNDS];
+  for (int r = 0; r < cl->n_lat; r++) v[r] = cl->lat[r][k];
+  return median(v, cl->n_lat);
+}
+
+static uint64_t max_u64(const uint64_t *v, int n) {
+  uint64_t m = 0;
+  for (int k = 0; k < n; k++) if (v[k] > m) m = v[k];
+  return m;
+}
+
+static void fmt_num(char *buf, size_t n, double v) {
+  if (isnan(v)) snprintf(buf, n, "-");
+  else if (v >= 1e7) snprintf(buf, n, "%.3gM", v / 1e6);
+  else if (v >= 1e4) snprintf(buf, n, "%.0f", v);
+  else snprintf(buf, n, "%.0f", v);
+}
+
+static void print_table(FILE *out) {
+  int ref = -1;
+  for (int k = 0; k < n_all; k++) if (strcmp(all[k]->name, cfg.ref) == 0) ref = k;
+  fprintf(out, "\nCaller latency (ns, %s at %.3f GHz), medians of %d rounds; x = ratio to %s\n",
+          clock_name, ticks_per_ns, cfg.rounds, ref >= 0 ? cfg.ref : "(reference not run)");
+  for (int ti = 0; ti < cfg.n_threads; ti++) {
+    fprintf(out, "\n%d producer thread%s, %d timed calls each, %s spacing %ld ns\n",
+            cfg.threads[ti], cfg.threads[ti] > 1 ? "s" : "", cfg.lat_n,
+            cfg.spin ? "busy-wait" : "nanosleep", cfg.spacing_ns);
+    fprintf(out, "%-16s %8s %8s %8s %8s %9s %7s %7s %6s\n", "contender", "p50", "p99", "p99.9",
+            "p99.99", "max", "p50 x", "p99.9 x", "line");
+    for (int ci = 0; ci < n_all; ci++) {
+      cell_t *cl = &cells[ci][ti];
+      if (cl->skipped && !cl->ran) {
+        fprintf(out, "%-16s skipped: %s\n", all[ci]->name, cl->why ? cl->why : "?");
+        continue;
+      }
+      if (!cl->n_lat) continue;
+      char b[N_PCT][32];
+      for (int k = 0; k < N_PCT; k++) fmt_num(b[k], sizeof b[k], cell_lat(cl, k));
+      char r50[16] = "-", r999[16] = "-";
+      if (ref >= 0 && cells[ref][ti].n_lat) {
+        snprintf(r50, sizeof r50, "%.2f", cell_lat(cl, 0) / cell_lat(&cells[ref][ti], 0));
+        snprintf(r999, sizeof r999, "%.2f", cell_lat(cl, 2) / cell_lat(&cells[ref][ti], 2));
+      }
+      char line[16] = "-";
+      if (cl->avg_line > 0) snprintf(line, sizeof line, "%.0f", cl->avg_line);
+      fprintf(out, "%-16s %8s %8s %8s %8s %9s %7s %7s %6s%s\n", all[ci]->name, b[0], b[1], b[2],
+              b[3], b[4], r50, r999, line, cl->failed ? "  CHECK FAILED" : "");
+    }
+  }
+  fprintf(out, "\nBurst: %d calls per thread back to back; records/s (median of %d rounds); "
+          "x = disk rate / %s's\n", cfg.burst_n, cfg.rounds, cfg.ref);
+  fprintf(out, "%-16s %3s %12s %12s %7s %10s %10s %10s\n", "contender", "thr", "calls/s",
+          "disk/s", "disk x", "max drops", "sys/Mrec", "malloc/Mrec");
+  for (int ti = 0; ti < cfg.n_threads; ti++) {
+    for (int ci = 0; ci < n_all; ci++) {
+      cell_t *cl = &cells[ci][ti];
+      if (!cl->n_burst) continue;
+      char c1[32], c2[32], rx[16] = "-", s1[32] = "-", s2[32] = "-";
+      double disk = median(cl->disk, cl->n_burst);
+      fmt_num(c1, sizeof c1, median(cl->calls, cl->n_burst));
+      fmt_num(c2, sizeof c2, disk);
+      if (ref >= 0 && cells[ref][ti].n_burst && !isnan(disk))
+        snprintf(rx, sizeof rx, "%.2f", disk / median(cells[ref][ti].disk, cells[ref][ti].n_burst));
+      if (cl->audited) {
+        snprintf(s1, sizeof s1, "%.0f", cl->sys_per_m);
+        snprintf(s2, sizeof s2, "%.0f", cl->malloc_per_m);
+      }
+      fprintf(out, "%-16s %3d %12s %12s %7s %10" PRIu64 " %10s %10s%s\n", all[ci]->name,
+              cfg.threads[ti], c1, c2, rx, max_u64(cl->dropped_burst, cl->n_burst), s1, s2,
+              cl->failed ? "  CHECK FAILED" : "");
+    }
+  }
+  int any = 0;
+  for (int ti = 0; ti < cfg.n_threads; ti++)
+    for (int ci = 0; ci < n_all; ci++)
+      if (cells[ci][ti].audited && cells[ci][ti].sys_top[0]) {
+        if (!any++) fprintf(out, "\nSystem calls on producer threads during the audit "
+                            "(%d calls per thread, busy-wait spacing):\n", cfg.audit_n);
+        fprintf(out, "  %-16s %dT  %s\n", all[ci]->name, cfg.threads[ti], cells[ci][ti].sys_top);
+      }
+  if (!cfg.audit) fprintf(out, "\n(audit not run)\n");
+}
+
+static void json_num(FILE *f, double v) {
+  if (isnan(v) || isinf(v)) fputs("null", f);
+  else fprintf(f, "%.6g", v);
+}
+
+static void json_str(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; s && *s; s++) {
+    if (*s == '"' || *s == '\\') fputc('\\', f);
+    if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", *s);
+    else fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+static void print_json(FILE *f) {
+  struct utsname u;
+  char host[256] = "?", cpu[256] = "?";
+  uname(&u);
+  gethostname(host, sizeof host);
+  FILE *ci = fopen("/proc/cpuinfo", "r");
+  if (ci) {
+    char line[512];
+    while (fgets(line, sizeof line, ci))
+      if (strncmp(line, "model name", 10) == 0) {
+        char *p = strchr(line, ':');
+        if (p) { snprintf(cpu, sizeof cpu, "%s", p + 2); cpu[strcspn(cpu, "\n")] = 0; }
+        break;
+      }
+    fclose(ci);
+  }
+  time_t now = time(NULL);
+  char ts[64];
+  strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  fprintf(f, "{\n  \"date\": \"%s\",\n  \"machine\": {\"cpu\": ", ts);
+  json_str(f, cpu);
+  fprintf(f, ", \"cpus\": %ld, \"kernel\": ", sysconf(_SC_NPROCESSORS_ONLN));
+  json_str(f, u.release);
+  fprintf(f, "},\n  \"clock\": {\"source\": \"%s\", \"ticks_per_ns\": %.6f},\n", clock_name,
+          ticks_per_ns);
+  fprintf(f, "  \"config\": {\"rounds\": %d, \"latency_calls\": %d, \"warmup\": %d, "
+          "\"spacing_ns\": %ld, \"spacing\": \"%s\", \"burst_calls\": %d, \"audit_calls\": %d, "
+          "\"reference\": \"%s\"},\n", cfg.rounds, cfg.lat_n, cfg.warmup, cfg.spacing_ns,
+          cfg.spin ? "busy-wait" : "nanosleep", cfg.burst_n, cfg.audit_n, cfg.ref);
+  fprintf(f, "  \"results\": [");
+  int first = 1;
+  for (int ti = 0; ti < cfg.n_threads; ti++)
+    for (int c = 0; c < n_all; c++) {
+      cell_t *cl = &cells[c][ti];
+      if (!cl->ran && !cl->skipped) continue;
+      fprintf(f, "%s\n    {\"contender\": \"%s\", \"threads\": %d, ", first ? "" : ",",
+              all[c]->name, cfg.threads[ti]);
+      first = 0;
+      fputs("\"description\": ", f);
+      json_str(f, all[c]->desc);
+      if (!cl->ran) {
+        fputs(", \"skipped\": ", f);
+        json_str(f, cl->why);
+        fputs("}", f);
+        continue;
+      }
+      fprintf(f, ", \"ok\": %s, \"avg_line_bytes\": ", cl->failed ? "false" : "true");
+      json_num(f, cl->avg_line > 0 ? cl->avg_line : NAN);
+      fputs(",\n     \"latency_ns\": {", f);
+      for (int k = 0; k < N_PCT; k++) {
+        fprintf(f, "%s\"%s\": ", k ? ", " : "", pct_name[k]);
+        json_num(f, cell_lat(cl, k));
+      }
+      fputs("},\n     \"latency_rounds\": [", f);
+      for (int r = 0; r < cl->n_lat; r++) {
+        fputs(r ? ", [" : "[", f);
+        for (int k = 0; k < N_PCT; k++) { if (k) fputs(", ", f); json_num(f, cl->lat[r][k]); }
+        fputs("]", f);
+      }
+      fputs("],\n     \"burst\": {\"calls_per_s\": ", f);
+      json_num(f, median(cl->calls, cl->n_burst));
+      fputs(", \"disk_per_s\": ", f);
+      json_num(f, median(cl->disk, cl->n_burst));
+      fprintf(f, ", \"max_dropped\": %" PRIu64 ", \"rounds_calls_per_s\": [",
+              max_u64(cl->dropped_burst, cl->n_burst));
+      for (int r = 0; r < cl->n_burst; r++) { if (r) fputs(", ", f); json_num(f, cl->calls[r]); }
+      fputs("], \"rounds_disk_per_s\": [", f);
+      for (int r = 0; r < cl->n_burst; r++) { if (r) fputs(", ", f); json_num(f, cl->disk[r]); }
+      fputs("]}", f);
+      if (cl->audited) {
+        fputs(",\n     \"audit\": {\"syscalls_per_million\": ", f);
+        json_num(f, cl->sys_per_m);
+        fputs(", \"mallocs_per_million\": ", f);
+        json_num(f, cl->malloc_per_m);
+        fputs(", \"syscalls\": ", f);
+        json_str(f, cl->sys_top);
+        fputs("}", f);
+      }
+      fputs("}", f);
+    }
+  fputs("\n  ]\n}\n", f);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Main                                                                      */
+/* ------------------------------------------------------------------------ */
+
+static void usage(void) {
+  fputs("usage: uvlog-bench [options]\n"
+        "  --rounds N         rounds of every measurement (default 3)\n"
+        "  --threads LIST     producer thread counts, e.g. 1,2,4 (default 1,2)\n"
+        "  --latency-n N      timed calls per thread (default 50000)\n"
+        "  --warmup N         untimed calls per thread first (default 2000)\n"
+        "  --spacing-ns N     gap between calls of one thread (default 10000)\n"
+        "  --spin             busy-wait the gap instead of nanosleep\n"
+        "  --burst-n N        calls per thread in a burst (default 200000)\n"
+        "  --audit-n N        calls per thread under strace (default 20000)\n"
+        "  --audit-threads N  producer threads in the audit (default 2)\n"
+        "  --no-audit         skip the strace audit\n"
+        "  --only LIST        run only these contenders (comma list)\n"
+        "  --ref NAME         ratios against NAME (default uvlog-drop)\n"
+        "  --json FILE        also write the results as JSON (- = stdout)\n"
+        "  --dir DIR          where output files go (default a temp dir)\n"
+        "  --keep             keep the output files\n"
+        "  --smoke            a few thousand records, 1 round: checks line counts\n"
+        "  --list             list the contenders\n", stderr);
+  exit(2);
+}
+
+static int parse_int(const char *s, long lo, long hi) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || *end || v < lo || v > hi) die("bad number: %s", s);
+  return (int)v;
+}
+
+static void parse_threads(const char *s) {
+  cfg.n_threads = 0;
+  while (*s) {
+    if (cfg.n_threads == MAX_THREADCFG) die("too many thread counts");
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || v < 1 || v > 64) die("bad thread list");
+    cfg.threads[cfg.n_threads++] = (int)v;
+    s = *end == ',' ? end + 1 : end;
+    if (*end && *end != ',') die("bad thread list");
+  }
+  if (cfg.n_threads == 0) die("empty thread list");
+}
+
+static const char *make_dir(char *buf, size_t n) {
+  const char *base = getenv("UVLOG_TEST_TMPDIR");
+  if (base == NULL) base = getenv("TMPDIR");
+  if (base == NULL) base = "/tmp";
+  mkdir(base, 0700);
+  snprintf(buf, n, "%s/uvlog-bench-XXXXXX", base);
+  if (mkdtemp(buf) == NULL) die("mkdtemp in %s failed: %s", base, strerror(errno));
+  return buf;
+}
+
+static const char *find_strace(void) {
+  static const char *const cand[] = {"/usr/bin/strace", "/bin/strace", "/usr/local/bin/strace"};
+  for (size_t k = 0; k < sizeof cand / sizeof cand[0]; k++)
+    if (access(cand[k], X_OK) == 0) return cand[k];
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  int list = 0, smoke = 0;
+  const char *child_name = NULL, *child_dir = NULL, *child_tids = NULL;
+  int child_threads = 0;
+  for (int k = 1; k < argc; k++) {
+    const char *a = argv[k];
+#define NEXT() (k + 1 < argc ? argv[++k] : (usage(), ""))
+    if (!strcmp(a, "--rounds")) cfg.rounds = parse_int(NEXT(), 1, MAX_ROUNDS);
+    else if (!strcmp(a, "--threads")) parse_threads(NEXT());
+    else if (!strcmp(a, "--latency-n")) cfg.lat_n = parse_int(NEXT(), 1, 100000000);
+    else if (!strcmp(a, "--warmup")) cfg.warmup = parse_int(NEXT(), 0, 100000000);
+    else if (!strcmp(a, "--spacing-ns")) cfg.spacing_ns = parse_int(NEXT(), 0, 999999999);
+    else if (!strcmp(a, "--spin")) cfg.spin = 1;
+    else if (!strcmp(a, "--burst-n")) cfg.burst_n = parse_int(NEXT(), 1, 100000000);
+    else if (!strcmp(a, "--audit-n")) cfg.audit_n = parse_int(NEXT(), 1, 100000000);
+    else if (!strcmp(a, "--audit-threads")) cfg.audit_threads = parse_int(NEXT(), 1, 64);
+    else if (!strcmp(a, "--no-audit")) cfg.audit = 0;
+    else if (!strcmp(a, "--only")) cfg.only = NEXT();
+    else if (!strcmp(a, "--ref")) cfg.ref = NEXT();
+    else if (!strcmp(a, "--json")) cfg.json = NEXT();
+    else if (!strcmp(a, "--dir")) cfg.dir = NEXT();
+    else if (!strcmp(a, "--keep")) cfg.keep = 1;
+    else if (!strcmp(a, "--list")) list = 1;
+    else if (!strcmp(a, "--smoke")) smoke = 1;
+    else if (!strcmp(a, "--audit-child") && k + 4 < argc) {
+      child_name = argv[++k];
+      child_threads = parse_int(argv[++k], 1, 64);
+      child_dir = argv[++k];
+      child_tids = argv[++k];
+    } else usage();
+#undef NEXT
+  }
+  if (smoke) {
+    cfg.rounds = 1;
+    cfg.lat_n = 2000;
+    cfg.warmup = 100;
+    cfg.spacing_ns = 1000;
+    cfg.spin = 1;
+    cfg.burst_n = 3000;
+    cfg.audit = 0;
+  }
+  /* Before any thread exists: unshare(CLONE_NEWNS) needs a single thread. */
+  if (bench_syslog_namespace(&syslog_why) != 0)
+    note("notice: syslog contender will be skipped: %s", syslog_why);
+  build_list();
+  if (list) {
+    for (int k = 0; k < n_all; k++) printf("%-16s %s\n", all[k]->name, all[k]->desc);
+    return 0;
+  }
+  calibrate();
+  if (child_name != NULL) return audit_child(child_name, child_threads, child_dir, child_tids);
+
+  char dirbuf[4096];
+  const char *dir = cfg.dir ? cfg.dir : make_dir(dirbuf, sizeof dirbuf);
+  int ti_audit = -1;
+  for (int ti = 0; ti < cfg.n_threads; ti++) if (cfg.threads[ti] == cfg.audit_threads) ti_audit = ti;
+  if (cfg.audit && ti_audit < 0) {
+    if (cfg.n_threads == MAX_THREADCFG) die("too many thread counts");
+    note("notice: the audit needs --audit-threads in --threads; auditing %d", cfg.threads[0]);
+    ti_audit = 0;
+  }
+  note("uvlog-bench: %d contenders, %d rounds, output in %s, clock %s %.3f ticks/ns", n_all,
+       cfg.rounds, dir, clock_name, ticks_per_ns);
+
+  for (int r = 0; r < cfg.rounds; r++) {
+    for (int ti = 0; ti < cfg.n_threads; ti++)
+      for (int j = 0; j < n_all; j++) {
+        int ci = (j + r) % n_all;
+        note("round %d/%d: latency %s, %d thread(s)", r + 1, cfg.rounds, all[ci]->name, cfg.threads[ti]);
+        do_latency(ci, ti, dir);
+      }
+    for (int ti = 0; ti < cfg.n_threads; ti++)
+      for (int j = 0; j < n_all; j++) {
+        int ci = (j + r) % n_all;
+        note("round %d/%d: burst %s, %d thread(s)", r + 1, cfg.rounds, all[ci]->name, cfg.threads[ti]);
+        do_burst(ci, ti, dir);
+      }
+  }
+  if (cfg.audit) {
+    strace_path = find_strace();
+    ssize_t n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
+    if (strace_path == NULL || n <= 0) {
+      note("notice: audit skipped: strace not found");
+      cfg.audit = 0;
+    } else {
+      self_exe[n] = 0;
+      for (int ci = 0; ci < n_all; ci++) {
+        if (!cells[ci][ti_audit].ran) continue;
+        note("audit: %s, %d thread(s) under strace", all[ci]->name, cfg.threads[ti_audit]);
+        do_audit(ci, ti_audit, dir);
+      }
+    }
+  }
+  print_table(stdout);
+  if (cfg.json) {
+    FILE *f = strcmp(cfg.json, "-") == 0 ? stdout : fopen(cfg.json, "w");
+    if (f == NULL) die("cannot write %s", cfg.json);
+    print_json(f);
+    if (f != stdout) fclose(f);
+  }
+  if (!cfg.dir && !cfg.keep) rmdir(dir);
+  int failed = 0;
+  for (int ci = 0; ci < n_all; ci++)
+    for (int ti = 0; ti < cfg.n_threads; ti++) failed |= cells[ci][ti].failed;
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * bench.h -- what the benchmark harness (bench.c) and its contenders share.
+ *
+ * A contender is one way of logging the benchmark's message
+ *   "request %d from %s took %.3f ms" with (i, "192.168.1.17", i * 0.001)
+ * described by a bench_contender_t: open it for a run (its output goes to a
+ * file the harness names), call log() from each producer thread, drain() to
+ * wait until everything accepted is written to the file, close(). The harness
+ * times log() calls, counts the lines in the file and compares them with the
+ * calls made minus the drops the contender reports.
+ *
+ * Files: bench.c (harness, statistics, table and JSON), contenders.c (floor,
+ * fprintf, syslog(3) and its private receiver), contender_uvlog.c (uvlog),
+ * contender_spdlog.cpp (spdlog's async logger, optional), alloc_count.c
+ * (malloc interposition).
+ */
+#ifndef UVLOG_BENCH_H
+#define UVLOG_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BENCH_FMT "request %d from %s took %.3f ms"
+#define BENCH_HOST "192.168.1.17"
+/* Every line a contender writes for a record contains this (its drop or
+ * status lines do not), so the harness can count records in its output. */
+#define BENCH_NEEDLE "from 192.168.1.17 took"
+
+typedef struct bench_contender {
+  const char *name;   /* short, stable: used in the table, JSON and plots */
+  const char *desc;   /* one line for the table's legend */
+  int writes_file;    /* 0 for the floors: nothing to count or drain */
+  /* Prepares a run for `nthreads` producers writing to `path`. Returns 0, or
+   * -1 with *why set to a static reason (the contender is then skipped). */
+  int (*open)(void **st, const char *path, int nthreads, const char **why);
+  /* One log call, from any producer thread. */
+  void (*log)(void *st, int i);
+  /* Waits until every record accepted so far is written to the file.
+   * Returns 0 or -1. May be NULL when writes_file is 0. */
+  int (*drain)(void *st);
+  /* Records the logger itself reported as dropped (0 if it cannot drop). */
+  uint64_t (*dropped)(void *st);
+  /* Releases everything; the file is complete afterwards. */
+  void (*close)(void *st);
+} bench_contender_t;
+
+/* contenders.c */
+extern const bench_contender_t bench_timer;        /* the timing overhead */
+extern const bench_contender_t bench_floor_fmt;    /* vsnprintf to a stack buffer */
+extern const bench_contender_t bench_floor_copy;   /* clock read + argument copy */
+extern const bench_contender_t bench_fprintf;
+extern const bench_contender_t bench_syslog;
+/* Moves the process into a private mount namespace with a tmpfs on /dev, so
+ * syslog(3) reaches the benchmark's own receiver at /dev/log. Call before any
+ * thread exists. Returns 0, or -1 with *why set (syslog is then skipped). */
+int bench_syslog_namespace(const char **why);
+
+/* contender_uvlog.c */
+extern const bench_contender_t *const bench_uvlog_contenders[];
+
+/* contender_spdlog.cpp (built only when C++ and spdlog are found; meson
+ * then defines BENCH_HAVE_SPDLOG) */
+extern const bench_contender_t bench_spdlog;
+
+/* alloc_count.c: allocations made by the calling thread while counting. */
+void bench_alloc_count_start(void);
+uint64_t bench_alloc_count_stop(void);
+
+#endif /* UVLOG_BENCH_H */
