@@ -663,8 +663,11 @@ static void print_table(FILE *out) {
       }
       char line[16] = "-";
       if (cl->avg_line > 0) snprintf(line, sizeof line, "%.0f", cl->avg_line);
-      fprintf(out, "%-16s %8s %8s %8s %8s %9s %7s %7s %6s%s\n", all[ci]->name, b[0], b[1], b[2],
+      fprintf(out, "%-16s %8s %8s %8s %8s %9s %7s %7s %6s%s", all[ci]->name, b[0], b[1], b[2],
               b[3], b[4], r50, r999, line, cl->failed ? "  CHECK FAILED" : "");
+      uint64_t d = max_u64(cl->dropped_lat, cl->n_lat);
+      if (d) fprintf(out, "  (%" PRIu64 " dropped in a round)", d);
+      fputc('\n', out);
     }
   }
   fprintf(out, "\nBurst: %d calls per thread back to back; records/s (median of %d rounds); "
@@ -775,7 +778,8 @@ static void print_json(FILE *f) {
         for (int k = 0; k < N_PCT; k++) { if (k) fputs(", ", f); json_num(f, cl->lat[r][k]); }
         fputs("]", f);
       }
-      fputs("],\n     \"burst\": {\"calls_per_s\": ", f);
+      fprintf(f, "], \"latency_max_dropped\": %" PRIu64, max_u64(cl->dropped_lat, cl->n_lat));
+      fputs(",\n     \"burst\": {\"calls_per_s\": ", f);
       json_num(f, median(cl->calls, cl->n_burst));
       fputs(", \"disk_per_s\": ", f);
       json_num(f, median(cl->disk, cl->n_burst));
