@@ -565,6 +565,7 @@ static void do_audit(int ci, int ti, const char *dir) {
   snprintf(nn, sizeof nn, "%d", cfg.audit_n);
   snprintf(warm, sizeof warm, "%d", cfg.warmup);
   snprintf(spc, sizeof spc, "%ld", cfg.spacing_ns);
+  fflush(NULL); /* the child must not inherit unwritten stdio buffers */
   pid_t pid = fork();
   if (pid < 0) die("fork failed");
   if (pid == 0) {
@@ -892,6 +893,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--keep")) cfg.keep = 1;
     else if (!strcmp(a, "--list")) list = 1;
     else if (!strcmp(a, "--smoke")) smoke = 1;
+    else if (!strcmp(a, "--help")) usage();
     else if (!strcmp(a, "--audit-child") && k + 4 < argc) {
       child_name = argv[++k];
       child_threads = parse_int(argv[++k], 1, 64);
