@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "format/format.h"
+#include "format/format_util.h"
 
 /* 2026-11-22T02:32:48.123456789Z */
 #define FIXED_TS (INT64_C(1795314768) * 1000000000 + 123456789)
@@ -416,5 +417,536 @@ Test(format, rfc3339_cache_switches_seconds) {
     expect_ts(FIXED_TS + 1000, "2026-11-22T02:32:48.123457Z");
     expect_ts(FIXED_TS + S, "2026-11-22T02:32:49.123456Z");
     expect_ts(FIXED_TS + 86400 * S, "2026-11-23T02:32:48.123456Z");
+  }
+}
+
+/* ---- a small JSON checker ------------------------------------------------- */
+
+/* Strict RFC 8259 recogniser over s[0..n). Optionally decodes the string value
+ * of the top-level key `want_key` into `val` (UTF-8). Returns 1 if valid. */
+typedef struct jp {
+  const unsigned char *s;
+  size_t n, i;
+  const char *want_key;
+  uvlog_buf_t *val;
+} jp_t;
+
+static int jp_value(jp_t *p, int depth);
+
+static void jp_ws(jp_t *p) {
+  while (p->i < p->n && strchr(" \t\r\n", p->s[p->i]) && p->s[p->i]) p->i++;
+}
+
+static void put_utf8(uvlog_buf_t *b, unsigned cp) {
+  if (!b) return;
+  if (cp < 0x80) {
+    uvlog_buf_putc(b, (char)cp);
+  } else if (cp < 0x800) {
+    uvlog_buf_putc(b, (char)(0xC0 | cp >> 6));
+    uvlog_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    uvlog_buf_putc(b, (char)(0xE0 | cp >> 12));
+    uvlog_buf_putc(b, (char)(0x80 | (cp >> 6 & 0x3F)));
+    uvlog_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
+  } else {
+    uvlog_buf_putc(b, (char)(0xF0 | cp >> 18));
+    uvlog_buf_putc(b, (char)(0x80 | (cp >> 12 & 0x3F)));
+    uvlog_buf_putc(b, (char)(0x80 | (cp >> 6 & 0x3F)));
+    uvlog_buf_putc(b, (char)(0x80 | (cp & 0x3F)));
+  }
+}
+
+static int jp_hex4(jp_t *p, unsigned *cp) {
+  if (p->n - p->i < 4) return 0;
+  *cp = 0;
+  for (int k = 0; k < 4; k++) {
+    unsigned char c = p->s[p->i++];
+    unsigned d = c >= '0' && c <= '9' ? c - '0'
+               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 99;
+    if (d == 99) return 0;
+    *cp = *cp * 16 + d;
+  }
+  return 1;
+}
+
+/* A string; decoded bytes go to `out` if not NULL. */
+static int jp_string(jp_t *p, uvlog_buf_t *out) {
+  if (p->i >= p->n || p->s[p->i] != '"') return 0;
+  p->i++;
+  while (p->i < p->n) {
+    unsigned char c = p->s[p->i];
+    if (c == '"') { p->i++; return 1; }
+    if (c < 0x20) return 0; /* raw control character */
+    if (c == '\\') {
+      if (++p->i >= p->n) return 0;
+      unsigned char k = p->s[p->i++];
+      const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
+      const char *at = k ? strchr(from, k) : NULL;
+      if (at) {
+        if (out) uvlog_buf_putc(out, to[at - from]);
+      } else if (k == 'u') {
+        unsigned cp;
+        if (!jp_hex4(p, &cp)) return 0;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          unsigned lo;
+          if (p->n - p->i < 2 || p->s[p->i] != '\\' || p->s[p->i + 1] != 'u') return 0;
+          p->i += 2;
+          if (!jp_hex4(p, &lo) || lo < 0xDC00 || lo > 0xDFFF) return 0;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return 0;
+        }
+        put_utf8(out, cp);
+      } else {
+        return 0;
+      }
+      continue;
+    }
+    size_t bad, len = fmt_utf8_seq(p->s + p->i, p->n - p->i, &bad);
+    if (!len) return 0;
+    if (out) uvlog_buf_append(out, p->s + p->i, len);
+    p->i += len;
+  }
+  return 0;
+}
+
+static int jp_number(jp_t *p) {
+  size_t st = p->i;
+  if (p->i < p->n && p->s[p->i] == '-') p->i++;
+  if (p->i >= p->n) return 0;
+  if (p->s[p->i] == '0') p->i++;
+  else if (p->s[p->i] >= '1' && p->s[p->i] <= '9')
+    while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') p->i++;
+  else return 0;
+  if (p->i < p->n && p->s[p->i] == '.') {
+    p->i++;
+    size_t d = p->i;
+    while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') p->i++;
+    if (p->i == d) return 0;
+  }
+  if (p->i < p->n && (p->s[p->i] == 'e' || p->s[p->i] == 'E')) {
+    p->i++;
+    if (p->i < p->n && (p->s[p->i] == '+' || p->s[p->i] == '-')) p->i++;
+    size_t d = p->i;
+    while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') p->i++;
+    if (p->i == d) return 0;
+  }
+  return p->i > st;
+}
+
+static int jp_word(jp_t *p, const char *w) {
+  size_t l = strlen(w);
+  if (p->n - p->i < l || memcmp(p->s + p->i, w, l) != 0) return 0;
+  p->i += l;
+  return 1;
+}
+
+static int jp_object(jp_t *p, int depth) {
+  p->i++; /* '{' */
+  jp_ws(p);
+  if (p->i < p->n && p->s[p->i] == '}') { p->i++; return 1; }
+  for (;;) {
+    uvlog_buf_t key = {0};
+    jp_ws(p);
+    int ok = jp_string(p, &key);
+    uvlog_buf_putc(&key, '\0');
+    int want = ok && depth == 0 && p->want_key && strcmp(key.data, p->want_key) == 0;
+    uvlog_buf_free(&key);
+    if (!ok) return 0;
+    jp_ws(p);
+    if (p->i >= p->n || p->s[p->i++] != ':') return 0;
+    jp_ws(p);
+    if (want && p->val) {
+      if (!jp_string(p, p->val)) return 0;
+    } else if (!jp_value(p, depth + 1)) {
+      return 0;
+    }
+    jp_ws(p);
+    if (p->i >= p->n) return 0;
+    unsigned char c = p->s[p->i++];
+    if (c == '}') return 1;
+    if (c != ',') return 0;
+  }
+}
+
+static int jp_array(jp_t *p, int depth) {
+  p->i++; /* '[' */
+  jp_ws(p);
+  if (p->i < p->n && p->s[p->i] == ']') { p->i++; return 1; }
+  for (;;) {
+    jp_ws(p);
+    if (!jp_value(p, depth + 1)) return 0;
+    jp_ws(p);
+    if (p->i >= p->n) return 0;
+    unsigned char c = p->s[p->i++];
+    if (c == ']') return 1;
+    if (c != ',') return 0;
+  }
+}
+
+static int jp_value(jp_t *p, int depth) {
+  if (p->i >= p->n || depth > 64) return 0;
+  switch (p->s[p->i]) {
+  case '{': return jp_object(p, depth);
+  case '[': return jp_array(p, depth);
+  case '"': return jp_string(p, NULL);
+  case 't': return jp_word(p, "true");
+  case 'f': return jp_word(p, "false");
+  case 'n': return jp_word(p, "null");
+  default: return jp_number(p);
+  }
+}
+
+/* 1 if line[0..n) is exactly one JSON object followed by one '\n' and
+ * nothing else; decodes the "msg" value into `msg` when not NULL. */
+static int json_line_ok(const char *line, size_t n, uvlog_buf_t *msg) {
+  if (n == 0 || line[n - 1] != '\n') return 0;
+  if (memchr(line, '\n', n - 1)) return 0;
+  jp_t p = {(const unsigned char *)line, n - 1, 0, "msg", msg};
+  if (p.n == 0 || p.s[0] != '{') return 0;
+  if (!jp_object(&p, 0)) return 0;
+  return p.i == p.n;
+}
+
+Test(format, json_checker_rejects_bad_json) {
+  const char *bad[] = {"{\"a\":1\n", "{\"a\":\"\x01\"}\n", "{\"a\":\"\xff\"}\n",
+                       "{\"a\":01}\n", "{\"a\":\"\\x\"}\n", "{\"a\":1}\n\n", "{\"a\":1}",
+                       "{\"a\":\"\\ud800\"}\n", "{\"a\" 1}\n", "{\"a\":tru}\n"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+    cr_expect_eq(json_line_ok(bad[i], strlen(bad[i]), NULL), 0, "case %zu", i);
+  const char *good = "{\"a\":[1,-2.5e3,true,null,{}],\"msg\":\"x\\u00e9\\ud83d\\ude00\"}\n";
+  uvlog_buf_t m = {0};
+  cr_expect_eq(json_line_ok(good, strlen(good), &m), 1);
+  uvlog_buf_putc(&m, '\0');
+  cr_expect_str_eq(m.data, "x\xc3\xa9\xf0\x9f\x98\x80");
+  uvlog_buf_free(&m);
+}
+
+/* ---- JSON ----------------------------------------------------------------- */
+
+static void expect_json_msg(const char *msg, size_t n, const char *want_escaped) {
+  uvlog_formatter_t f;
+  make(&f, UVLOG_FORMAT_JSON, NULL, -1);
+  uvlog_entry_t e = fixed_entry("");
+  e.msg = msg;
+  e.msg_len = n;
+  size_t len;
+  char *got = render_len(&f, &e, &len);
+  cr_expect(json_line_ok(got, len, NULL), "not valid JSON: %s", got);
+  const char *at = strstr(got, ",\"msg\":\"");
+  cr_assert_not_null(at);
+  at += 8;
+  const char *end = strstr(at, "\",\"host\":");
+  cr_assert_not_null(end);
+  char *val = strndup(at, (size_t)(end - at));
+  cr_expect_str_eq(val, want_escaped);
+  free(val);
+  free(got);
+  uvlog_formatter_destroy(&f);
+}
+
+Test(format, json_exact) {
+  uvlog_formatter_t f;
+  make(&f, UVLOG_FORMAT_JSON, NULL, -1);
+  uvlog_entry_t e = fixed_entry("hello \"world\"");
+  char *got = render(&f, &e);
+  cr_expect_str_eq(got,
+                   "{\"ts\":\"2026-11-22T02:32:48.123456Z\",\"level\":\"info\",\"tid\":4242,"
+                   "\"file\":\"main.c\",\"line\":77,\"func\":\"run\",\"msg\":\"hello \\\"world\\\"\","
+                   "\"host\":\"host.example\",\"app\":\"app\",\"pid\":\"1234\"}\n");
+  free(got);
+
+  e.file = NULL;
+  e.func = NULL;
+  e.level = UVLOG_LEVEL_CRITICAL;
+  e.flags = UVLOG_ENTRY_TRUNCATED;
+  e.line = 0;
+  got = render(&f, &e);
+  cr_expect_str_eq(got,
+                   "{\"ts\":\"2026-11-22T02:32:48.123456Z\",\"level\":\"critical\",\"tid\":4242,"
+                   "\"file\":null,\"line\":0,\"func\":null,\"msg\":\"hello \\\"world\\\"\","
+                   "\"truncated\":true,"
+                   "\"host\":\"host.example\",\"app\":\"app\",\"pid\":\"1234\"}\n");
+  size_t len = strlen(got);
+  cr_expect(json_line_ok(got, len, NULL));
+  free(got);
+  uvlog_formatter_destroy(&f);
+}
+
+Test(format, json_level_names) {
+  const char *names[] = {"trace", "debug", "info", "notice", "warning", "error", "critical"};
+  uvlog_formatter_t f;
+  make(&f, UVLOG_FORMAT_JSON, NULL, -1);
+  for (int l = 0; l < UVLOG_LEVEL_COUNT; l++) {
+    uvlog_entry_t e = fixed_entry("x");
+    e.level = (uvlog_level_t)l;
+    char *got = render(&f, &e);
+    char want[64];
+    snprintf(want, sizeof want, "\"level\":\"%s\",", names[l]);
+    cr_expect_not_null(strstr(got, want), "level %d: %s", l, got);
+    free(got);
+  }
+  uvlog_formatter_destroy(&f);
+}
+
+Test(format, json_escaping) {
+  struct { const char *in; size_t n; const char *out; } t[] = {
+      {"", 0, ""},
+      {"\"", 1, "\\\""},
+      {"\\", 1, "\\\\"},
+      {"/", 1, "/"},
+      {"\b\f\n\r\t", 5, "\\b\\f\\n\\r\\t"},
+      {"\0", 1, "\\u0000"},
+      {"\x01\x1f", 2, "\\u0001\\u001f"},
+      {"\x1b[0m", 4, "\\u001b[0m"},
+      {"\x7f", 1, "\\u007f"},
+      {"caf\xc3\xa9", 5, "caf\xc3\xa9"},                  /* 2-byte */
+      {"\xe2\x82\xac", 3, "\xe2\x82\xac"},                /* 3-byte */
+      {"\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80"},        /* 4-byte */
+      {"\xef\xbf\xbf", 3, "\xef\xbf\xbf"},                /* U+FFFF is well-formed */
+      {"\xf4\x8f\xbf\xbf", 4, "\xf4\x8f\xbf\xbf"},        /* U+10FFFF */
+      /* ill-formed: one U+FFFD per maximal subpart */
+      {"\xff", 1, "\\ufffd"},
+      {"\x80", 1, "\\ufffd"},
+      {"a\xc3", 2, "a\\ufffd"},                           /* truncated at the end */
+      {"\xc3(", 2, "\\ufffd("},
+      {"\xe2\x82", 2, "\\ufffd"},                         /* truncated 3-byte */
+      {"\xe2\x82z", 3, "\\ufffdz"},
+      {"\xf0\x9f\x98", 3, "\\ufffd"},                     /* truncated 4-byte */
+      {"\xc0\xaf", 2, "\\ufffd\\ufffd"},                  /* overlong */
+      {"\xe0\x80\xaf", 3, "\\ufffd\\ufffd\\ufffd"},       /* overlong 3-byte */
+      {"\xed\xa0\x80", 3, "\\ufffd\\ufffd\\ufffd"},       /* surrogate */
+      {"\xf4\x90\x80\x80", 4, "\\ufffd\\ufffd\\ufffd\\ufffd"}, /* above U+10FFFF */
+      {"\xf5\x80", 2, "\\ufffd\\ufffd"},
+  };
+  for (size_t i = 0; i < sizeof t / sizeof *t; i++) expect_json_msg(t[i].in, t[i].n, t[i].out);
+}
+
+Test(format, json_identity_escaped) {
+  uvlog_format_options_t fo;
+  uvlog_format_options_init(&fo);
+  fo.kind = UVLOG_FORMAT_JSON;
+  fo.app_name = "a\"b\\c\n";
+  fo.hostname = "h\xff";
+  fo.procid = "7";
+  uvlog_formatter_t f;
+  cr_assert_eq(uvlog_formatter_init(&f, &fo), 0);
+  uvlog_entry_t e = fixed_entry("m");
+  e.func = "f\"";
+  size_t len;
+  char *got = render_len(&f, &e, &len);
+  cr_expect(json_line_ok(got, len, NULL), "%s", got);
+  cr_expect_not_null(strstr(got, ",\"func\":\"f\\\"\","), "%s", got);
+  cr_expect_not_null(strstr(got, ",\"host\":\"h\\ufffd\",\"app\":\"a\\\"b\\\\c\\n\",\"pid\":\"7\"}\n"),
+                     "%s", got);
+  free(got);
+  uvlog_formatter_destroy(&f);
+}
+
+/* Random bytes: the output always parses, stays one line, and a well-formed
+ * UTF-8 message decodes back to itself. */
+Test(format, json_random_bytes_always_valid) {
+  uvlog_formatter_t f;
+  make(&f, UVLOG_FORMAT_JSON, NULL, -1);
+  uint32_t seed = 12345;
+  unsigned char msg[64];
+  int roundtrips = 0;
+  for (int iter = 0; iter < 3000; iter++) {
+    size_t n = (size_t)(iter % 64);
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      unsigned r = seed >> 16;
+      /* mostly ASCII and control bytes, some high bytes */
+      msg[i] = (unsigned char)(r % 4 == 0 ? 0x80 + (r >> 2) % 0x80 : (r >> 2) % 0x80);
+    }
+    uvlog_entry_t e = fixed_entry("");
+    e.msg = (const char *)msg;
+    e.msg_len = n;
+    size_t len;
+    char *got = render_len(&f, &e, &len);
+    uvlog_buf_t dec = {0};
+    cr_assert(json_line_ok(got, len, &dec), "iteration %d: %s", iter, got);
+    int well_formed = 1;
+    for (size_t i = 0, bad; i < n;) {
+      size_t l = fmt_utf8_seq(msg + i, n - i, &bad);
+      if (!l) { well_formed = 0; break; }
+      i += l;
+    }
+    if (well_formed) {
+      roundtrips++;
+      cr_assert_eq(dec.len, n, "iteration %d", iter);
+      cr_assert(n == 0 || memcmp(dec.data, msg, n) == 0, "iteration %d", iter);
+    }
+    uvlog_buf_free(&dec);
+    free(got);
+  }
+  cr_expect_gt(roundtrips, 100);
+  uvlog_formatter_destroy(&f);
+}
+
+Test(format, json_long_message) {
+  size_t n = 64 * 1024;
+  char *msg = malloc(n);
+  for (size_t i = 0; i < n; i++) msg[i] = i % 100 == 99 ? '"' : (char)('a' + i % 26);
+  uvlog_entry_t e = fixed_entry("");
+  e.msg = msg;
+  e.msg_len = n;
+  uvlog_formatter_t f;
+  make(&f, UVLOG_FORMAT_JSON, NULL, -1);
+  size_t len;
+  char *got = render_len(&f, &e, &len);
+  uvlog_buf_t dec = {0};
+  cr_assert(json_line_ok(got, len, &dec));
+  cr_assert_eq(dec.len, n);
+  cr_expect_eq(memcmp(dec.data, msg, n), 0);
+  uvlog_buf_free(&dec);
+  free(got);
+  uvlog_formatter_destroy(&f);
+  free(msg);
+}
+
+/* ---- RFC 5424 ------------------------------------------------------------- */
+
+Test(format, rfc5424_exact) {
+  uvlog_formatter_t f;
+  make(&f, UVLOG_FORMAT_RFC5424, NULL, -1);
+  uvlog_entry_t e = fixed_entry("hello world");
+  char *got = render(&f, &e);
+  cr_expect_str_eq(got, "<14>1 2026-11-22T02:32:48.123456Z host.example app 1234 - - hello world");
+  free(got);
+
+  /* raw message: nothing escaped, no newline added */
+  e.msg = "a\nb\\c\x01";
+  e.msg_len = 6;
+  got = render(&f, &e);
+  cr_expect_str_eq(got, "<14>1 2026-11-22T02:32:48.123456Z host.example app 1234 - - a\nb\\c\x01");
+  free(got);
+
+  /* an empty message drops the space before MSG */
+  e.msg = "";
+  e.msg_len = 0;
+  got = render(&f, &e);
+  cr_expect_str_eq(got, "<14>1 2026-11-22T02:32:48.123456Z host.example app 1234 - -");
+  free(got);
+  uvlog_formatter_destroy(&f);
+}
+
+Test(format, rfc5424_pri_and_msgid) {
+  struct { int facility; uvlog_level_t level; const char *pri; } t[] = {
+      {0, UVLOG_LEVEL_CRITICAL, "<2>"},  {0, UVLOG_LEVEL_TRACE, "<7>"},
+      {1, UVLOG_LEVEL_DEBUG, "<15>"},    {1, UVLOG_LEVEL_NOTICE, "<13>"},
+      {16, UVLOG_LEVEL_WARNING, "<132>"}, {3, UVLOG_LEVEL_ERROR, "<27>"},
+      {23, UVLOG_LEVEL_TRACE, "<191>"},  {23, UVLOG_LEVEL_INFO, "<190>"},
+  };
+  for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+    uvlog_format_options_t fo;
+    uvlog_format_options_init(&fo);
+    fo.kind = UVLOG_FORMAT_RFC5424;
+    fo.facility = t[i].facility;
+    fo.hostname = "h";
+    fo.app_name = "a";
+    fo.procid = "p";
+    fo.msgid = "ID47";
+    uvlog_formatter_t f;
+    cr_assert_eq(uvlog_formatter_init(&f, &fo), 0);
+    uvlog_entry_t e = fixed_entry("m");
+    e.level = t[i].level;
+    char *got = render(&f, &e);
+    char want[128];
+    snprintf(want, sizeof want, "%s1 2026-11-22T02:32:48.123456Z h a p ID47 - m", t[i].pri);
+    cr_expect_str_eq(got, want, "case %zu", i);
+    free(got);
+    uvlog_formatter_destroy(&f);
+  }
+}
+
+Test(format, rfc5424_bom) {
+  uvlog_formatter_t f;
+  make(&f, UVLOG_FORMAT_RFC5424, NULL, -1);
+  const char *prefix = "<14>1 2026-11-22T02:32:48.123456Z host.example app 1234 - - ";
+  struct { const char *msg; int bom; } t[] = {
+      {"plain ascii", 0},
+      {"caf\xc3\xa9", 1},
+      {"\xf0\x9f\x98\x80", 1},
+      {"bad \xff utf8", 0},
+      {"ok \xc3\xa9 then truncated \xc3", 0},
+  };
+  for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+    uvlog_entry_t e = fixed_entry(t[i].msg);
+    char *got = render(&f, &e);
+    char want[256];
+    snprintf(want, sizeof want, "%s%s%s", prefix, t[i].bom ? "\xEF\xBB\xBF" : "", t[i].msg);
+    cr_expect_str_eq(got, want, "case %zu", i);
+    free(got);
+  }
+  uvlog_formatter_destroy(&f);
+}
+
+/* Defaults the caller did not choose are made RFC 5424-safe, not refused. */
+Test(format, rfc5424_default_app_name_repaired) {
+  char *saved = program_invocation_short_name;
+  program_invocation_short_name =
+      "my prog\twith spaces and a name far longer than forty-eight bytes";
+  uvlog_format_options_t fo;
+  uvlog_format_options_init(&fo);
+  fo.kind = UVLOG_FORMAT_RFC5424;
+  uvlog_formatter_t f;
+  int r = uvlog_formatter_init(&f, &fo);
+  program_invocation_short_name = saved;
+  cr_assert_eq(r, 0);
+  cr_expect_str_eq(f.app_name, "my_prog_with_spaces_and_a_name_far_longer_than_f");
+  cr_expect_eq(strlen(f.app_name), 48u);
+  uvlog_formatter_destroy(&f);
+
+  /* the same name given explicitly is an error */
+  fo.app_name = "my prog";
+  cr_expect_eq(init_with(&fo), UVLOG_EINVAL);
+}
+
+/* ---- RFC 3164 ------------------------------------------------------------- */
+
+Test(format, rfc3164_local_time) {
+  /* UTC+3 with no DST: the local date differs from the UTC one. */
+  setenv("TZ", "<+03>-3", 1);
+  tzset();
+  uvlog_formatter_t f;
+  make(&f, UVLOG_FORMAT_RFC3164, NULL, -1);
+  uvlog_entry_t e = fixed_entry("hello world");
+  char *got = render(&f, &e);
+  cr_expect_str_eq(got, "<14>Nov 22 05:32:48 app[1234]: hello world");
+  free(got);
+
+  /* 2025-01-05T23:04:05Z is Jan 6 02:04:05 at UTC+3: day padded with a space */
+  e.ts_ns = INT64_C(1736118245) * 1000000000 + 999999999;
+  e.level = UVLOG_LEVEL_ERROR;
+  e.msg = "raw\nline";
+  e.msg_len = 8;
+  got = render(&f, &e);
+  cr_expect_str_eq(got, "<11>Jan  6 02:04:05 app[1234]: raw\nline");
+  free(got);
+
+  /* back to the first second: the cache must follow */
+  e = fixed_entry("");
+  got = render(&f, &e);
+  cr_expect_str_eq(got, "<14>Nov 22 05:32:48 app[1234]: ");
+  free(got);
+  uvlog_formatter_destroy(&f);
+}
+
+/* The dispatcher picks the renderer of the formatter's kind. */
+Test(format, dispatch_by_kind) {
+  uvlog_entry_t e = fixed_entry("m");
+  const char *starts[] = {"2026-11-22T02:32:48.123456Z INFO ", "{\"ts\":", "<14>1 ", "<14>"};
+  const char *ends[] = {"main.c:77 m\n", "\"pid\":\"1234\"}\n", "1234 - - m", " app[1234]: m"};
+  for (int k = UVLOG_FORMAT_TEXT; k <= UVLOG_FORMAT_RFC3164; k++) {
+    uvlog_formatter_t f;
+    make(&f, (uvlog_format_kind_t)k, NULL, 0);
+    char *got = render(&f, &e);
+    size_t gl = strlen(got), el = strlen(ends[k]);
+    cr_expect_eq(strncmp(got, starts[k], strlen(starts[k])), 0, "kind %d: %s", k, got);
+    cr_expect(gl >= el && strcmp(got + gl - el, ends[k]) == 0, "kind %d: %s", k, got);
+    free(got);
+    uvlog_formatter_destroy(&f);
   }
 }
