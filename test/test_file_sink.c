@@ -579,6 +579,18 @@ Test(file_sink, reopen_after_external_rename, .init = tmp_setup, .fini = tmp_tea
   expect_file("r.log", "new 1\n");
 }
 
+Test(file_sink, relative_path_survives_chdir, .init = tmp_setup, .fini = tmp_teardown) {
+  cr_assert_eq(chdir(tmpdir), 0);
+  uvlog_sink_t *s = make_sink("rel.log", NULL);
+  cr_assert_eq(chdir("/"), 0);
+  cr_assert_eq(write1(s, "a\n", 0), 0);
+  cr_assert_eq(uvlog__file_sink_vtable()->reopen(s), 0);
+  cr_assert_eq(write1(s, "b\n", 0), 0);
+  uvlog_sink_destroy(s);
+  cr_expect(!exists("/rel.log"), "reopen used the directory the path was given in");
+  expect_file("rel.log", "a\nb\n");
+}
+
 Test(file_sink, failed_reopen_keeps_the_old_file, .init = tmp_setup, .fini = tmp_teardown) {
   cr_assert_eq(mkdir(tpath("d"), 0755), 0);
   const char *p = tpath("d/r.log");
@@ -589,4 +601,146 @@ Test(file_sink, failed_reopen_keeps_the_old_file, .init = tmp_setup, .fini = tmp
   cr_assert_eq(write1(s, "b\n", 0), 0);
   uvlog_sink_destroy(s);
   expect_file("e/r.log", "a\nb\n");
+}
+
+/* ---- through a real logger ------------------------------------------------ */
+
+static uvlog_t *start_logger(uvlog_sink_t *sink, size_t ring) {
+  uvlog_options_t o;
+  uvlog_options_init(&o);
+  o.ring_capacity = ring;
+  o.overflow = UVLOG_OVERFLOW_BLOCK;
+  o.level = UVLOG_LEVEL_TRACE;
+  uvlog_t *log = NULL;
+  cr_assert_eq(uvlog_logger_create(&log, &o), 0);
+  cr_assert_eq(uvlog_sink_add(log, sink), 0);
+  int rc = uvlog_logger_start(log);
+  cr_assert_eq(rc, 0, "start: %s", uvlog_strerror(rc));
+  return log;
+}
+
+#define NTHREADS 3
+#define PER_THREAD 30000
+
+typedef struct {
+  uvlog_t *log;
+  int id;
+} producer_t;
+
+static void *producer(void *arg) {
+  producer_t *p = arg;
+  for (int i = 0; i < PER_THREAD; i++) {
+    int rc = uvlog_log(p->log, UVLOG_LEVEL_INFO, __FILE__, __LINE__, __func__,
+                       "@@ t=%d s=%d pad=%.*s", p->id, i, i % 23, "xxxxxxxxxxxxxxxxxxxxxxx");
+    if (rc != 0) cr_assert_fail("log returned %d", rc);
+  }
+  return NULL;
+}
+
+/* Checks one file: whole lines only, each "@@ t=T s=S" next in its thread. */
+static void check_lines(const char *name, int next[NTHREADS], long *total) {
+  size_t n;
+  char *f = slurp(name, &n);
+  if (f == NULL) return;
+  cr_assert(n > 0 && f[n - 1] == '\n', "%s ends on a whole record", name);
+  for (char *line = f, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+    *nl = '\0';
+    char *m = strstr(line, "@@ t=");
+    cr_assert_not_null(m, "%s: stray line '%s'", name, line);
+    int t, seq;
+    cr_assert_eq(sscanf(m, "@@ t=%d s=%d", &t, &seq), 2, "%s: '%s'", name, line);
+    cr_assert(t >= 0 && t < NTHREADS);
+    cr_assert_eq(seq, next[t], "%s: thread %d: got %d, expected %d", name, t, seq, next[t]);
+    next[t]++;
+    (*total)++;
+  }
+  free(f);
+}
+
+Test(file_sink, rotation_under_concurrent_producers, .init = tmp_setup, .fini = tmp_teardown,
+     .timeout = 120) {
+  const char *p = tpath("mt.log");
+  uvlog_file_options_t fo;
+  uvlog_file_options_init(&fo);
+  fo.rotate_size = 64 * 1024;
+  fo.keep = UVLOG_FILE_MAX_KEEP;
+  uvlog_sink_t *s = make_sink(p, &fo);
+  uvlog_t *log = start_logger(s, 1 << 16);
+
+  pthread_t th[NTHREADS];
+  producer_t pr[NTHREADS];
+  for (int i = 0; i < NTHREADS; i++) {
+    pr[i] = (producer_t){log, i};
+    cr_assert_eq(pthread_create(&th[i], NULL, producer, &pr[i]), 0);
+  }
+  for (int i = 0; i < NTHREADS; i++) pthread_join(th[i], NULL);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  uvlog_stats_t st;
+  cr_assert_eq(uvlog_logger_stats(log, &st), 0);
+  cr_expect_eq(st.dropped, 0);
+  cr_expect_eq(st.sink_dropped, 0);
+  uvlog_logger_destroy(log);
+
+  int next[NTHREADS] = {0};
+  long total = 0;
+  char name[1300];
+  int files = 0;
+  for (int i = UVLOG_FILE_MAX_KEEP; i >= 0; i--) {
+    if (i > 0) snprintf(name, sizeof name, "%s.%d", p, i);
+    else snprintf(name, sizeof name, "%s", p);
+    if (!exists(name)) continue;
+    struct stat sb;
+    cr_assert_eq(stat(name, &sb), 0);
+    cr_expect_leq(sb.st_size, 64 * 1024, "%s", name);
+    files++;
+    check_lines(name, next, &total);
+  }
+  cr_assert_lt(files, UVLOG_FILE_MAX_KEEP, "no file was deleted");
+  cr_assert_gt(files, 10, "the test rotated (%d files)", files);
+  for (int t = 0; t < NTHREADS; t++) cr_expect_eq(next[t], PER_THREAD, "thread %d", t);
+  cr_expect_eq(total, (long)NTHREADS * PER_THREAD);
+}
+
+/* Waits (bounded) until `path` exists. */
+static int wait_for_file(const char *path) {
+  for (int i = 0; i < 20000; i++) {
+    if (exists(path)) return 1;
+    usleep(1000);
+  }
+  return 0;
+}
+
+static void reopen_through_logger(int by_signal) {
+  const char *p = tpath("hup.log");
+  uvlog_file_options_t fo;
+  uvlog_file_options_init(&fo);
+  fo.reopen_on_sighup = by_signal;
+  uvlog_sink_t *s = make_sink(p, &fo);
+  uvlog_t *log = start_logger(s, 1 << 16);
+  cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "@@ before"), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_eq(rename(p, tpath("hup.log.moved")), 0);
+  if (by_signal) cr_assert_eq(kill(getpid(), SIGHUP), 0);
+  else cr_assert_eq(uvlog_logger_reopen(log), 0);
+  cr_assert(wait_for_file(p), "the sink recreated %s", p);
+  cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "@@ after"), 0);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  uvlog_logger_destroy(log);
+  char *moved = slurp(tpath("hup.log.moved"), NULL), *now = slurp(p, NULL);
+  cr_assert(moved && now);
+  cr_expect_not_null(strstr(moved, "@@ before"));
+  cr_expect_null(strstr(moved, "@@ after"));
+  cr_expect_not_null(strstr(now, "@@ after"));
+  cr_expect_null(strstr(now, "@@ before"));
+  free(moved);
+  free(now);
+}
+
+Test(file_sink, sighup_reopens_through_logger, .init = tmp_setup, .fini = tmp_teardown,
+     .timeout = 60) {
+  reopen_through_logger(1);
+}
+
+Test(file_sink, logger_reopen_reopens, .init = tmp_setup, .fini = tmp_teardown, .timeout = 60) {
+  reopen_through_logger(0);
 }

@@ -30,6 +30,9 @@
  * nothing unless fsync_on_flush asks for fdatasync() (slow: it waits for the
  * disk, and the listener is blocked meanwhile).
  *
+ * The path is made absolute at creation, so that a later chdir() does not
+ * move the log.
+ *
  * Reopen: opens path anew (creating it) and only then closes the old
  * descriptor, so a failed reopen keeps the old file. With reopen_on_sighup
  * a uv_signal_t on the listener's loop calls the same code on SIGHUP.
@@ -360,17 +363,39 @@ static int file_options_check(const uvlog_file_options_t *o) {
   return 0;
 }
 
+/* `path` made absolute (like Python's FileHandler), so that reopening and
+ * rotating still name the same file after the program calls chdir(). */
+static int file_abs_path(const char *path, char **out) {
+  char cwd[PATH_MAX];
+  if (path[0] != '/' && getcwd(cwd, sizeof cwd) == NULL) return -errno;
+  size_t clen = path[0] == '/' ? 0 : strlen(cwd) + 1, plen = strlen(path);
+  if (clen + plen + 12 > PATH_MAX) return -ENAMETOOLONG; /* room for ".N" */
+  char *p = malloc(clen + plen + 1);
+  if (p == NULL) return UVLOG_ENOMEM;
+  if (clen) {
+    memcpy(p, cwd, clen - 1);
+    p[clen - 1] = '/';
+  }
+  memcpy(p + clen, path, plen + 1);
+  *out = p;
+  return 0;
+}
+
 static int file_sink_new(file_sink_t **out, const char *path, const uvlog_file_options_t *o) {
-  size_t plen = strlen(path);
-  if (plen + 12 > PATH_MAX) return -ENAMETOOLONG; /* room for ".N" */
+  char *abs;
+  int err = file_abs_path(path, &abs);
+  if (err) return err;
   file_sink_t *fs = calloc(1, sizeof *fs);
-  if (fs == NULL) return UVLOG_ENOMEM;
+  if (fs == NULL) {
+    free(abs);
+    return UVLOG_ENOMEM;
+  }
   fs->magic = FILE_SINK_MAGIC;
   fs->fd = -1;
   fs->opts = *o;
   fs->clock = clock_realtime;
-  fs->name_cap = plen + 12;
-  fs->path = strdup(path);
+  fs->path = abs;
+  fs->name_cap = strlen(abs) + 12;
   fs->name_a = malloc(fs->name_cap);
   fs->name_b = malloc(fs->name_cap);
   fs->iov = calloc(IOV_MAX, sizeof *fs->iov);
@@ -378,7 +403,7 @@ static int file_sink_new(file_sink_t **out, const char *path, const uvlog_file_o
     file_free(fs);
     return UVLOG_ENOMEM;
   }
-  int err = file_reopen_path(fs, 1);
+  err = file_reopen_path(fs, 1);
   if (err) {
     file_free(fs);
     return err;
