@@ -177,6 +177,7 @@ void uvlog_formatter_destroy(uvlog_formatter_t *f) {
 }
 
 void uvlog_formatter_format(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog_buf_t *out) {
+  if (!f || !e || !out) return;
   switch (f->kind) {
   case UVLOG_FORMAT_TEXT: uvlog_format_text(f, e, out); break;
   case UVLOG_FORMAT_JSON: uvlog_format_json(f, e, out); break;
@@ -267,7 +268,7 @@ void uvlog_format_escape(const char *s, size_t n, uvlog_buf_t *out) {
   while (i < n) {
     size_t run = i;
     while (run < n && !needs_escape((unsigned char)s[run])) run++;
-    uvlog_buf_append(out, s + i, run - i);
+    fmt_put(out, s + i, run - i);
     if (run == n) break;
     unsigned char c = (unsigned char)s[run];
     char esc[4] = {'\\', 0, 0, 0};
@@ -283,7 +284,7 @@ void uvlog_format_escape(const char *s, size_t n, uvlog_buf_t *out) {
       esc[3] = hex[c & 0xf];
       len = 4;
     }
-    uvlog_buf_append(out, esc, len);
+    fmt_put(out, esc, len);
     i = run + 1;
   }
 }
