@@ -9,15 +9,9 @@
  *                   formatted by the listener), overflow DROP -- only when
  *                   the deferred path is in uvlog.h
  *
- * The file is uvlog's own file sink when the build has it
- * (BENCH_UVLOG_FILESINK), else the small writev() sink below.
+ * Output goes through uvlog's file sink with its default options.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
-#include <sys/uio.h>
-#include <unistd.h>
 
 #include "bench.h"
 #include "uvlog.h"
@@ -26,55 +20,9 @@ typedef struct uv_state {
   uvlog_t *log;
 } uv_state_t;
 
-#ifndef BENCH_UVLOG_FILESINK
-/* ---- a minimal file sink: every batch in as few writev() calls as it takes ---- */
-
-static int mini_write(uvlog_sink_t *sink, const uvlog_entry_t *e, size_t count) {
-  int fd = (int)(intptr_t)uvlog_sink_data(sink);
-  struct iovec iov[64];
-  size_t k = 0;
-  while (k < count) {
-    int n = 0;
-    size_t total = 0;
-    for (; k < count && n < 64; k++, n++) {
-      iov[n].iov_base = (void *)e[k].text;
-      iov[n].iov_len = e[k].text_len;
-      total += e[k].text_len;
-    }
-    struct iovec *v = iov;
-    while (total > 0) {
-      ssize_t w = writev(fd, v, n);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        return -errno;
-      }
-      total -= (size_t)w;
-      while (n > 0 && (size_t)w >= v->iov_len) { w -= (ssize_t)v->iov_len; v++; n--; }
-      if (n > 0) { v->iov_base = (char *)v->iov_base + w; v->iov_len -= (size_t)w; }
-    }
-  }
-  return 0;
-}
-
-static int mini_flush(uvlog_sink_t *sink) { (void)sink; return 0; }
-
-static void mini_close(uvlog_sink_t *sink) { close((int)(intptr_t)uvlog_sink_data(sink)); }
-
-static const uvlog_sink_vtable_t mini_vt = {"bench-file", NULL, mini_write, mini_flush, NULL,
-                                            mini_close};
-
-static int file_sink(uvlog_sink_t **out, const char *path) {
-  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return -errno;
-  int rc = uvlog_sink_create(out, &mini_vt, (void *)(intptr_t)fd);
-  if (rc != 0) close(fd);
-  return rc;
-}
-#else
 static int file_sink(uvlog_sink_t **out, const char *path) {
   return uvlog_sink_file_create(out, path, NULL);
 }
-#endif
 
 static int uv_open(void **st, const char *path, uvlog_overflow_t policy, const char **why) {
   uvlog_options_t opts;
