@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
 #include <x86intrin.h>
 #define HAVE_TSC 1
 #endif
@@ -123,13 +124,16 @@ static uint64_t mono_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static int use_tsc; /* rdtscp exists and is calibrated */
+
 static inline uint64_t ticks(void) {
 #ifdef HAVE_TSC
-  unsigned aux;
-  return __rdtscp(&aux);
-#else
-  return mono_ns();
+  if (use_tsc) {
+    unsigned aux;
+    return __rdtscp(&aux);
+  }
 #endif
+  return mono_ns();
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -140,6 +144,14 @@ static int cmp_double(const void *a, const void *b) {
 /* Median of five 50 ms windows of TSC ticks per CLOCK_MONOTONIC ns. */
 static void calibrate(void) {
 #ifdef HAVE_TSC
+  unsigned a, b, c, d;
+  /* CPUID 0x80000001 EDX bit 27: RDTSCP; 0x80000007 EDX bit 8: invariant TSC. */
+  if (!__get_cpuid(0x80000001, &a, &b, &c, &d) || !(d & (1u << 27))) return;
+  if (!__get_cpuid(0x80000007, &a, &b, &c, &d) || !(d & (1u << 8)))
+    note("notice: the TSC is not invariant; using clock_gettime");
+  else
+    use_tsc = 1;
+  if (!use_tsc) return;
   double r[5];
   for (int k = 0; k < 5; k++) {
     uint64_t n0 = mono_ns(), t0 = ticks();
@@ -632,7 +644,7 @@ static uint64_t max_u64(const uint64_t *v, int n) {
 
 static void fmt_num(char *buf, size_t n, double v) {
   if (isnan(v)) snprintf(buf, n, "-");
-  else if (v >= 1e7) snprintf(buf, n, "%.3gM", v / 1e6);
+  else if (v >= 1e7) snprintf(buf, n, "%.1fM", v / 1e6);
   else if (v >= 1e4) snprintf(buf, n, "%.0f", v);
   else snprintf(buf, n, "%.0f", v);
 }
