@@ -12,12 +12,20 @@
  *
  * The scan accepts only what the renderer can reproduce exactly; anything
  * else makes the call site fall back to uvlog_log() (see deferred.h).
+ *
+ * uvlog_log_args() is the producer's whole cost: a cached plan (one acquire
+ * load), strnlen of the %s arguments, one record claim, a memcpy of the
+ * 8-byte values and string bytes, one commit. No lock, no malloc, no system
+ * call (the slow paths -- no logger, oversized arguments -- do malloc).
  */
 #include "deferred.h"
+
+#include "logger.h"
 
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <wchar.h>
@@ -452,4 +460,64 @@ int uvlog_site_prepare(const uvlog_site_t *site) {
   }
   uvlog_site_cache_t tmp;
   return uvlog__deferred_plan(site->fmt, &tmp);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Producer: the log call                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* The rare path: no logger, or arguments too big for one record. Formats on
+ * the caller (one malloc) and hands the text to uvlog_log_text(), which
+ * truncates and marks exactly as uvlog_log() would. */
+static int log_rendered(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
+                        const uvlog_site_cache_t *plan, const uvlog_arg_t *args, unsigned n,
+                        const size_t *lens, size_t size) {
+  unsigned char *data = malloc(size);
+  if (!data) return UVLOG_ENOMEM;
+  uvlog__deferred_encode(plan, args, n, lens, data);
+  uvlog_buf_t text = {0};
+  uvlog__deferred_render_data(site->fmt, data, size, &text);
+  free(data);
+  int rc = text.oom ? UVLOG_ENOMEM
+                    : uvlog_log_text(log, level, site->file, site->line, site->func,
+                                     text.data ? text.data : "", text.len);
+  uvlog_buf_free(&text);
+  return rc;
+}
+
+int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
+                   const uvlog_arg_t *args, unsigned n) {
+  if (UVLOG_UNLIKELY(!site || !site->fmt || !site->cache || n > UVLOG_DEFERRED_MAX_ARGS ||
+                     (n > 0 && !args)))
+    return UVLOG_EINVAL;
+  if (UVLOG_UNLIKELY((unsigned)level >= UVLOG_LEVEL_OFF)) return UVLOG_EINVAL;
+  /* Filtered calls stop here, before any strlen. */
+  if (log && !uvlog_logger_enabled(log, level)) return UVLOG_EFILTERED;
+
+  /* Acquire: pairs with the release store in uvlog_site_prepare(), so the
+   * cached plan's bytes are complete when DEFER is seen. */
+  const uvlog_site_cache_t *plan = site->cache;
+  uvlog_site_cache_t local;
+  if (UVLOG_UNLIKELY(__atomic_load_n(&site->cache->state, __ATOMIC_ACQUIRE) !=
+                     UVLOG__SITE_DEFER)) {
+    if (!uvlog__deferred_plan(site->fmt, &local)) return UVLOG_EINVAL; /* %n & co */
+    plan = &local;
+  }
+
+  size_t lens[UVLOG_DEFERRED_MAX_ARGS];
+  size_t size = uvlog__deferred_measure(plan, args, n, lens);
+  if (UVLOG_UNLIKELY(!log || size > uvlog__max_record(log)))
+    return log_rendered(log, level, site, plan, args, n, lens, size);
+
+  uvlog_rec_t *rec;
+  int rc = uvlog__rec_begin(log, level, size, &rec);
+  if (rc) return rc;
+  rec->type = REC_DEFERRED;
+  rec->file = site->file;
+  rec->func = site->func;
+  rec->line = site->line;
+  rec->fmt = site->fmt;
+  uvlog__deferred_encode(plan, args, n, lens, rec->data);
+  uvlog__rec_commit(log, rec);
+  return 0;
 }

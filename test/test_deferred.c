@@ -66,6 +66,7 @@ static const int star_vals[] = {-7, -1, 0, 3, 12};
 #pragma GCC diagnostic ignored "-Wformat-extra-args" /* on purpose, see mixed_calls */
 #if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wformat-truncation" /* NULL given to %s on purpose */
+#pragma GCC diagnostic ignored "-Wformat-overflow"
 #endif
 
 /* snprintf + deferred for one format with optional star width/precision. */
@@ -311,3 +312,281 @@ Test(deferred, corrupt_data_never_crashes) {
   cr_assert_str_eq(o2.data, "<uvlog: corrupt deferred record>");
   uvlog_buf_free(&o2);
 }
+
+/* ------------------------------------------------------------------------ */
+/* End to end, through a logger                                              */
+/* ------------------------------------------------------------------------ */
+
+#include "capture.h"
+#include "logger_impl.h"
+
+static uvlog_t *make_logger(capture_t *c, size_t max_record) {
+  uvlog_t *log = NULL;
+  uvlog_options_t o;
+  uvlog_options_init(&o);
+  o.level = UVLOG_LEVEL_TRACE;
+  if (max_record) o.max_record = max_record;
+  cr_assert_eq(uvlog_logger_create(&log, &o), 0);
+  uvlog_sink_t *s = NULL;
+  cr_assert_eq(uvlog_sink_create(&s, &capture_vt, c), 0);
+  uvlog_format_options_t fo;
+  uvlog_format_options_init(&fo);
+  fo.pattern = "%l %F:%n %u %m";
+  fo.color = 0;
+  cr_assert_eq(uvlog_sink_set_format(s, &fo), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  return log;
+}
+
+/* The type of every record queued so far (logger not started yet). */
+static size_t record_types(uvlog_t *log, int *types, size_t max) {
+  uint64_t pos = ring_head(&log->ring);
+  size_t n = 0;
+  uvlog_rec_t *rec;
+  while ((rec = ring_peek(&log->ring, &pos)) != NULL && n < max) {
+    types[n++] = rec->type;
+    pos = ring_next(rec, pos);
+  }
+  return n;
+}
+
+/* Splits captured text into lines; checks lines 2k and 2k+1 are equal. */
+static size_t pairs_equal(capture_t *c) {
+  char *p = c->text;
+  size_t pairs = 0;
+  cr_assert_not_null(p);
+  while (*p) {
+    char *e1 = strchr(p, '\n');
+    cr_assert_not_null(e1);
+    char *q = e1 + 1;
+    char *e2 = strchr(q, '\n');
+    cr_assert_not_null(e2, "odd number of lines");
+    if ((e1 - p) != (e2 - q) || memcmp(p, q, (size_t)(e1 - p)) != 0)
+      cr_assert_fail("deferred and preformatted lines differ:\n%.*s\n%.*s", (int)(e1 - p), p,
+                     (int)(e2 - q), q);
+    pairs++;
+    p = e2 + 1;
+  }
+  return pairs;
+}
+
+/* Both paths from one source line, so file:line:function match too. */
+#define BOTH(log, ...)                                                            \
+  do {                                                                            \
+    cr_assert_eq(UVLOG_INFO_TO(log, __VA_ARGS__), 0);                             \
+    cr_assert_eq(UVLOG_INFOF_TO(log, __VA_ARGS__), 0);                            \
+  } while (0)
+
+Test(deferred, end_to_end_identical_to_preformatting, .timeout = 30) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_t *log = make_logger(&c, 0);
+  const char *nul = NULL;
+  char big[3000];
+  memset(big, 'x', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  BOTH(log, "request %d from %s took %.3f ms", 42, "10.0.0.1", 1.23456);
+  BOTH(log, "no arguments at all");
+  BOTH(log, "%d %ld %lld %u %zu %x %#o %c %p", INT_MIN, LONG_MAX, LLONG_MAX, UINT_MAX,
+       (size_t)SIZE_MAX, 0xbeef, 8, 'q', (void *)&c);
+  BOTH(log, "%f %e %g %a %.0f %+.300f", NAN, -INFINITY, -0.0, 1.0, 0.5, 1e-5);
+  BOTH(log, "[%-10s|%10.3s|%*d|%-*d|%.*s]", "left", "right", -6, 7, 6, 8, -1, "all");
+  BOTH(log, "ctrl %s and %s", "line1\nline2\ttab\x01", nul);
+  BOTH(log, "big %s end", big);
+  BOTH(log, "%%d is literal, 100%%");
+  int types[16];
+  cr_assert_eq(record_types(log, types, 16), 16);
+  for (int i = 0; i < 16; i += 2) {
+    cr_expect_eq(types[i], REC_DEFERRED, "call %d should be deferred", i / 2);
+    cr_expect_eq(types[i + 1], REC_TEXT);
+  }
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_eq(pairs_equal(&c), 8);
+  cr_assert(strstr(c.text, "request 42 from 10.0.0.1 took 1.235 ms") != NULL);
+  uvlog_logger_destroy(log);
+  capture_free(&c);
+}
+
+static long double ld_value(void) { return 2.5L; }
+
+Test(deferred, fallbacks_produce_correct_output, .timeout = 30) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_t *log = make_logger(&c, 1024);
+  const char *fmt_var = "non-literal %d %s"; /* not a literal: preformatted */
+  int written = -1;
+  char huge[2000];
+  memset(huge, 'h', sizeof huge - 1);
+  huge[sizeof huge - 1] = '\0';
+  BOTH(log, fmt_var, 5, "five");
+  BOTH(log, "%n counted", &written);
+  BOTH(log, "%d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+       11, 12, 13, 14, 15, 16, 17);
+  BOTH(log, "long double %Lf", ld_value());
+  BOTH(log, "huge %s", huge);          /* arguments > max_record */
+  BOTH(log, "wide %1500d|", 3);        /* deferred, but renders > max_record */
+  int types[12];
+  cr_assert_eq(record_types(log, types, 12), 12);
+  static const int want[12] = {REC_TEXT, REC_TEXT, REC_TEXT, REC_TEXT, REC_TEXT, REC_TEXT,
+                               REC_TEXT, REC_TEXT, REC_TEXT, REC_TEXT, REC_DEFERRED, REC_TEXT};
+  for (int i = 0; i < 12; i++) cr_expect_eq(types[i], want[i], "record %d", i);
+  cr_assert_eq(written, 0, "%%n must have run (preformatting path)");
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_eq(pairs_equal(&c), 6);
+  cr_assert(strstr(c.text, "non-literal 5 five\n") != NULL);
+  cr_assert(strstr(c.text, " counted\n") != NULL);
+  cr_assert(strstr(c.text, "long double 2.500000\n") != NULL);
+  cr_assert_eq(capture_count(&c, "[truncated: 2004 bytes]"), 2);
+  cr_assert_eq(capture_count(&c, "[truncated: 1506 bytes]"), 2);
+  uvlog_stats_t st;
+  cr_assert_eq(uvlog_logger_stats(log, &st), 0);
+  cr_assert_eq(st.truncated, 4);
+  uvlog_logger_destroy(log);
+  capture_free(&c);
+}
+
+static int side_effects;
+static int bump(void) { return ++side_effects; }
+
+Test(deferred, arguments_evaluated_once_and_return_codes, .timeout = 30) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_t *log = make_logger(&c, 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  side_effects = 0;
+  cr_assert_eq(UVLOG_INFO_TO(log, "%d", bump()), 0);
+  cr_assert_eq(side_effects, 1);
+  const char *fv = "%d";
+  cr_assert_eq(UVLOG_INFO_TO(log, fv, bump()), 0);
+  cr_assert_eq(side_effects, 2);
+  uvlog_logger_set_level(log, UVLOG_LEVEL_WARNING);
+  cr_assert_eq(UVLOG_INFO_TO(log, "filtered %d", bump()), UVLOG_EFILTERED);
+  cr_assert_eq(side_effects, 3);
+  cr_assert_eq(UVLOG_INFO_TO(NULL, "no logger %d", 1), UVLOG_ENOLOGGER);
+  cr_assert_eq(UVLOG_LOG_TO(log, (uvlog_level_t)42, "bad level"), UVLOG_EINVAL);
+  cr_assert_eq(uvlog_log_args(log, UVLOG_LEVEL_ERROR, NULL, NULL, 0), UVLOG_EINVAL);
+  static uvlog_site_cache_t cache;
+  const uvlog_site_t s = {"f.c", "fn", "%d", 1, &cache};
+  cr_assert_eq(uvlog_log_args(log, UVLOG_LEVEL_ERROR, &s, NULL, 1), UVLOG_EINVAL);
+  cr_assert_eq(uvlog_log_args(log, UVLOG_LEVEL_ERROR, &s, NULL, 17), UVLOG_EINVAL);
+  const uvlog_site_t sn = {"f.c", "fn", "%n", 1, &cache};
+  uvlog_arg_t a = UVLOG__ARG(&c);
+  cr_assert_eq(uvlog_log_args(log, UVLOG_LEVEL_ERROR, &sn, &a, 1), UVLOG_EINVAL);
+  cr_assert_eq(UVLOG_ERROR_TO(log, "kept %d", 9), 0);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  cr_assert_eq(UVLOG_ERROR_TO(log, "after close %d", 1), UVLOG_ECLOSED);
+  cr_assert_str_eq(c.text + strlen(c.text) - strlen(" kept 9\n"), " kept 9\n");
+  uvlog_logger_destroy(log);
+  capture_free(&c);
+}
+
+/* Several threads run the same call sites for the first time at once: the
+ * site cache is published by one of them, everyone's records are right. */
+#define MT_THREADS 4
+#define MT_CALLS 500
+static uvlog_t *mt_log;
+static void *mt_main(void *arg) {
+  int id = (int)(intptr_t)arg;
+  for (int i = 0; i < MT_CALLS; i++) {
+    int rc = UVLOG_INFO_TO(mt_log, "t%d i%d %s", id, i, "payload");
+    if (rc != 0) return (void *)1;
+  }
+  return NULL;
+}
+
+Test(deferred, threads_share_call_sites, .timeout = 60) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_options_t o;
+  uvlog_options_init(&o);
+  o.overflow = UVLOG_OVERFLOW_BLOCK;
+  cr_assert_eq(uvlog_logger_create(&mt_log, &o), 0);
+  uvlog_sink_t *s = capture_sink(&c, UVLOG_LEVEL_TRACE);
+  cr_assert_not_null(s);
+  cr_assert_eq(uvlog_sink_add(mt_log, s), 0);
+  cr_assert_eq(uvlog_logger_start(mt_log), 0);
+  pthread_t th[MT_THREADS];
+  for (int i = 0; i < MT_THREADS; i++)
+    cr_assert_eq(pthread_create(&th[i], NULL, mt_main, (void *)(intptr_t)i), 0);
+  for (int i = 0; i < MT_THREADS; i++) {
+    void *ret;
+    pthread_join(th[i], &ret);
+    cr_assert_null(ret, "a log call failed");
+  }
+  cr_assert_eq(uvlog_logger_flush(mt_log, -1), 0);
+  cr_assert_eq(c.entries, MT_THREADS * MT_CALLS);
+  cr_assert_eq(capture_count(&c, " payload\n"), MT_THREADS * MT_CALLS);
+  cr_assert_eq(capture_count(&c, "INFO t3 i499 payload\n"), 1);
+  uvlog_logger_destroy(mt_log);
+  capture_free(&c);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The deferred producer path does not call malloc                           */
+/* ------------------------------------------------------------------------ */
+
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define UVLOG_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+#define UVLOG_TEST_SANITIZED 1
+#endif
+#endif
+
+#ifndef UVLOG_TEST_SANITIZED
+/* Interposes glibc's allocator (sanitizers bring their own: skipped there)
+ * and counts calls made by a thread that asked to be watched. */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+static _Thread_local volatile int watch_allocs; /* volatile: gcc assumes malloc reads no globals */
+static _Thread_local volatile long allocs;
+void *malloc(size_t n) { allocs += watch_allocs; return __libc_malloc(n); }
+void *calloc(size_t a, size_t b) { allocs += watch_allocs; return __libc_calloc(a, b); }
+void *realloc(void *p, size_t n) { allocs += watch_allocs; return __libc_realloc(p, n); }
+void free(void *p) { __libc_free(p); }
+
+Test(deferred, producer_path_does_not_malloc, .timeout = 30) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_t *log = make_logger(&c, 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  /* The counter works: */
+  watch_allocs = 1;
+  void *volatile probe = malloc(16); /* volatile: the compiler may not elide it */
+  watch_allocs = 0;
+  free(probe);
+  cr_assert_eq(allocs, 1, "malloc interposition is not active");
+  allocs = 0;
+  char s[600];
+  memset(s, 's', sizeof s - 1);
+  s[sizeof s - 1] = '\0';
+  for (int round = 0; round < 2; round++) { /* round 0 warms the call sites up */
+    watch_allocs = round;
+    for (int i = 0; i < 200; i++) {
+      UVLOG_INFO_TO(log, "request %d from %s took %.3f ms", i, "10.0.0.1", 1.5);
+      UVLOG_WARNING_TO(log, "%p %zu %c %s", (void *)s, sizeof s, 'x', s);
+      UVLOG_ERROR_TO(log, "no args");
+    }
+    watch_allocs = 0;
+  }
+  cr_assert_eq(allocs, 0, "the deferred producer path called malloc %ld times", allocs);
+  /* ...while the preformatting path of a long message does not either, but
+   * the slow path (no logger) does: the counter sees it. */
+  watch_allocs = 1;
+  UVLOG_INFO_TO(NULL, "slow path %s", "x");
+  watch_allocs = 0;
+  cr_assert_gt(allocs, 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_eq(c.entries, 1200);
+  uvlog_logger_destroy(log);
+  capture_free(&c);
+}
+#else
+Test(deferred, producer_path_does_not_malloc) {
+  cr_log_info("skipped under a sanitizer (it replaces malloc)");
+}
+#endif
