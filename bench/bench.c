@@ -20,7 +20,8 @@
  *
  * Every (contender, threads) pair runs once per round, in an order rotated
  * each round; the table reports medians over rounds and each contender's
- * ratio to the reference (--ref, default uvlog-drop). --json writes the same
+ * ratio to a reference: uvlog-drop for latency (--ref), uvlog-block for the
+ * burst (--ref-burst; a policy that keeps every record). --json writes the same
  * figures (and every round) for scripts: bench/run.sh makes the plots.
  */
 #include <errno.h>
@@ -70,7 +71,8 @@ typedef struct config {
   int audit_n;
   int audit_threads;
   const char *only;   /* comma list of contender names, or NULL */
-  const char *ref;
+  const char *ref;        /* latency ratios are to this contender */
+  const char *ref_burst;  /* burst ratios are to this one (a lossless policy) */
   const char *json;   /* path, "-" for stdout, or NULL */
   const char *dir;    /* work dir; NULL = a fresh temp dir */
   int keep;
@@ -80,7 +82,8 @@ typedef struct config {
 static config_t cfg = {
   .rounds = 3, .threads = {1, 2}, .n_threads = 2, .lat_n = 50000, .warmup = 2000,
   .spacing_ns = 10000, .burst_n = 200000, .audit = 1, .audit_n = 20000,
-  .audit_threads = 2, .ref = "uvlog-drop"};
+  .audit_threads = 2, .ref = "uvlog-drop",
+  .ref_burst = "uvlog-block"};
 
 static void die(const char *fmt, ...) {
   va_list ap;
@@ -447,6 +450,17 @@ static void percentiles(uint64_t *s, size_t n, double *out) {
   }
 }
 
+/* uvlog's own contenders must always run: a skip is a failure (it would
+ * otherwise hide a broken library behind a passing smoke test). */
+static void mark_skip(cell_t *cl, const bench_contender_t *c, const char *why) {
+  cl->skipped = 1;
+  cl->why = why;
+  if (strncmp(c->name, "uvlog", 5) == 0) {
+    fprintf(stderr, "uvlog-bench: %s could not run: %s\n", c->name, why ? why : "?");
+    cl->failed = 1;
+  }
+}
+
 static void do_latency(int ci, int ti, const char *dir) {
   cell_t *cl = &cells[ci][ti];
   run_t r = {0};
@@ -463,7 +477,7 @@ static void do_latency(int ci, int ti, const char *dir) {
   if (r.samples == NULL) die("out of memory");
   out_path(path, sizeof path, dir, r.c, "latency");
   if (run_once(&r, path, &o) != 0) {
-    if (o.skipped) { cl->skipped = 1; cl->why = o.why; }
+    if (o.skipped) mark_skip(cl, r.c, o.why);
     else cl->failed = 1;
   }
   if (!o.skipped) {
@@ -488,7 +502,7 @@ static void do_burst(int ci, int ti, const char *dir) {
   r.warmup = cfg.warmup;
   out_path(path, sizeof path, dir, r.c, "burst");
   if (run_once(&r, path, &o) != 0) {
-    if (o.skipped) { cl->skipped = 1; cl->why = o.why; return; }
+    if (o.skipped) { mark_skip(cl, r.c, o.why); return; }
     cl->failed = 1;
   }
   cl->calls[cl->n_burst] = o.calls_per_s;
@@ -649,21 +663,25 @@ static void fmt_num(char *buf, size_t n, double v) {
   else snprintf(buf, n, "%.0f", v);
 }
 
+static int index_of(const char *name) {
+  for (int k = 0; k < n_all; k++) if (strcmp(all[k]->name, name) == 0) return k;
+  return -1;
+}
+
 static void print_table(FILE *out) {
-  int ref = -1;
-  for (int k = 0; k < n_all; k++) if (strcmp(all[k]->name, cfg.ref) == 0) ref = k;
+  int ref = index_of(cfg.ref), bref = index_of(cfg.ref_burst);
   fprintf(out, "\nCaller latency (ns, %s at %.3f GHz), medians of %d rounds; x = ratio to %s\n",
           clock_name, ticks_per_ns, cfg.rounds, ref >= 0 ? cfg.ref : "(reference not run)");
   for (int ti = 0; ti < cfg.n_threads; ti++) {
     fprintf(out, "\n%d producer thread%s, %d timed calls each, %s spacing %ld ns\n",
             cfg.threads[ti], cfg.threads[ti] > 1 ? "s" : "", cfg.lat_n,
             cfg.spin ? "busy-wait" : "nanosleep", cfg.spacing_ns);
-    fprintf(out, "%-16s %8s %8s %8s %8s %9s %7s %7s %6s\n", "contender", "p50", "p99", "p99.9",
+    fprintf(out, "%-20s %8s %8s %8s %8s %9s %7s %7s %6s\n", "contender", "p50", "p99", "p99.9",
             "p99.99", "max", "p50 x", "p99.9 x", "line");
     for (int ci = 0; ci < n_all; ci++) {
       cell_t *cl = &cells[ci][ti];
       if (cl->skipped && !cl->ran) {
-        fprintf(out, "%-16s skipped: %s\n", all[ci]->name, cl->why ? cl->why : "?");
+        fprintf(out, "%-20s skipped: %s\n", all[ci]->name, cl->why ? cl->why : "?");
         continue;
       }
       if (!cl->n_lat) continue;
@@ -676,7 +694,7 @@ static void print_table(FILE *out) {
       }
       char line[16] = "-";
       if (cl->avg_line > 0) snprintf(line, sizeof line, "%.0f", cl->avg_line);
-      fprintf(out, "%-16s %8s %8s %8s %8s %9s %7s %7s %6s%s", all[ci]->name, b[0], b[1], b[2],
+      fprintf(out, "%-20s %8s %8s %8s %8s %9s %7s %7s %6s%s", all[ci]->name, b[0], b[1], b[2],
               b[3], b[4], r50, r999, line, cl->failed ? "  CHECK FAILED" : "");
       uint64_t d = max_u64(cl->dropped_lat, cl->n_lat);
       if (d) fprintf(out, "  (%" PRIu64 " dropped in a round)", d);
@@ -684,8 +702,8 @@ static void print_table(FILE *out) {
     }
   }
   fprintf(out, "\nBurst: %d calls per thread back to back; records/s (median of %d rounds); "
-          "x = disk rate / %s's\n", cfg.burst_n, cfg.rounds, cfg.ref);
-  fprintf(out, "%-16s %3s %12s %12s %7s %10s %10s %10s\n", "contender", "thr", "calls/s",
+          "x = disk rate / %s's\n", cfg.burst_n, cfg.rounds, cfg.ref_burst);
+  fprintf(out, "%-20s %3s %12s %12s %7s %10s %10s %10s\n", "contender", "thr", "calls/s",
           "disk/s", "disk x", "max drops", "sys/Mrec", "malloc/Mrec");
   for (int ti = 0; ti < cfg.n_threads; ti++) {
     for (int ci = 0; ci < n_all; ci++) {
@@ -695,13 +713,13 @@ static void print_table(FILE *out) {
       double disk = median(cl->disk, cl->n_burst);
       fmt_num(c1, sizeof c1, median(cl->calls, cl->n_burst));
       fmt_num(c2, sizeof c2, disk);
-      if (ref >= 0 && cells[ref][ti].n_burst && !isnan(disk))
-        snprintf(rx, sizeof rx, "%.2f", disk / median(cells[ref][ti].disk, cells[ref][ti].n_burst));
+      if (bref >= 0 && cells[bref][ti].n_burst && !isnan(disk))
+        snprintf(rx, sizeof rx, "%.2f", disk / median(cells[bref][ti].disk, cells[bref][ti].n_burst));
       if (cl->audited) {
         snprintf(s1, sizeof s1, "%.0f", cl->sys_per_m);
         snprintf(s2, sizeof s2, "%.0f", cl->malloc_per_m);
       }
-      fprintf(out, "%-16s %3d %12s %12s %7s %10" PRIu64 " %10s %10s%s\n", all[ci]->name,
+      fprintf(out, "%-20s %3d %12s %12s %7s %10" PRIu64 " %10s %10s%s\n", all[ci]->name,
               cfg.threads[ti], c1, c2, rx, max_u64(cl->dropped_burst, cl->n_burst), s1, s2,
               cl->failed ? "  CHECK FAILED" : "");
     }
@@ -712,7 +730,7 @@ static void print_table(FILE *out) {
       if (cells[ci][ti].audited && cells[ci][ti].sys_top[0]) {
         if (!any++) fprintf(out, "\nSystem calls on producer threads during the audit "
                             "(%d calls per thread, busy-wait spacing):\n", cfg.audit_n);
-        fprintf(out, "  %-16s %dT  %s\n", all[ci]->name, cfg.threads[ti], cells[ci][ti].sys_top);
+        fprintf(out, "  %-20s %dT  %s\n", all[ci]->name, cfg.threads[ti], cells[ci][ti].sys_top);
       }
   if (!cfg.audit) fprintf(out, "\n(audit not run)\n");
 }
@@ -759,8 +777,9 @@ static void print_json(FILE *f) {
           ticks_per_ns);
   fprintf(f, "  \"config\": {\"rounds\": %d, \"latency_calls\": %d, \"warmup\": %d, "
           "\"spacing_ns\": %ld, \"spacing\": \"%s\", \"burst_calls\": %d, \"audit_calls\": %d, "
-          "\"reference\": \"%s\"},\n", cfg.rounds, cfg.lat_n, cfg.warmup, cfg.spacing_ns,
-          cfg.spin ? "busy-wait" : "nanosleep", cfg.burst_n, cfg.audit_n, cfg.ref);
+          "\"reference\": \"%s\", \"burst_reference\": \"%s\"},\n", cfg.rounds, cfg.lat_n,
+          cfg.warmup, cfg.spacing_ns, cfg.spin ? "busy-wait" : "nanosleep", cfg.burst_n,
+          cfg.audit_n, cfg.ref, cfg.ref_burst);
   fprintf(f, "  \"results\": [");
   int first = 1;
   for (int ti = 0; ti < cfg.n_threads; ti++)
@@ -833,7 +852,8 @@ static void usage(void) {
         "  --audit-threads N  producer threads in the audit (default 2)\n"
         "  --no-audit         skip the strace audit\n"
         "  --only LIST        run only these contenders (comma list)\n"
-        "  --ref NAME         ratios against NAME (default uvlog-drop)\n"
+        "  --ref NAME         latency ratios against NAME (default uvlog-drop)\n"
+        "  --ref-burst NAME   burst ratios against NAME (default uvlog-block)\n"
         "  --json FILE        also write the results as JSON (- = stdout)\n"
         "  --dir DIR          where output files go (default a temp dir)\n"
         "  --keep             keep the output files\n"
@@ -900,6 +920,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--no-audit")) cfg.audit = 0;
     else if (!strcmp(a, "--only")) cfg.only = NEXT();
     else if (!strcmp(a, "--ref")) cfg.ref = NEXT();
+    else if (!strcmp(a, "--ref-burst")) cfg.ref_burst = NEXT();
     else if (!strcmp(a, "--json")) cfg.json = NEXT();
     else if (!strcmp(a, "--dir")) cfg.dir = NEXT();
     else if (!strcmp(a, "--keep")) cfg.keep = 1;
@@ -928,13 +949,15 @@ int main(int argc, char **argv) {
     note("notice: syslog contender will be skipped: %s", syslog_why);
   build_list();
   if (list) {
-    for (int k = 0; k < n_all; k++) printf("%-16s %s\n", all[k]->name, all[k]->desc);
+    for (int k = 0; k < n_all; k++) printf("%-20s %s\n", all[k]->name, all[k]->desc);
     return 0;
   }
   calibrate();
   if (child_name != NULL) return audit_child(child_name, child_threads, child_dir, child_tids);
 
   char dirbuf[4096];
+  if (cfg.dir && mkdir(cfg.dir, 0700) != 0 && errno != EEXIST)
+    die("cannot create %s: %s", cfg.dir, strerror(errno));
   const char *dir = cfg.dir ? cfg.dir : make_dir(dirbuf, sizeof dirbuf);
   int ti_audit = -1;
   for (int ti = 0; ti < cfg.n_threads; ti++) if (cfg.threads[ti] == cfg.audit_threads) ti_audit = ti;

@@ -8,6 +8,7 @@
  *   uvlog-deferred  UVLOG_INFO_TO() with a literal format (arguments copied,
  *                   formatted by the listener), overflow DROP -- only when
  *                   the deferred path is in uvlog.h
+ *   uvlog-deferred-block  the same, overflow BLOCK
  *
  * Output goes through uvlog's file sink with its default options.
  */
@@ -95,6 +96,10 @@ static void uv_log_deferred(void *st, int i) {
 static const bench_contender_t uv_deferred = {
   "uvlog-deferred", "UVLOG_INFO_TO() deferred formatting, overflow DROP, file sink", 1,
   uv_open_drop, uv_log_deferred, uv_drain, uv_dropped, uv_close};
+
+static const bench_contender_t uv_deferred_block = {
+  "uvlog-deferred-block", "UVLOG_INFO_TO() deferred formatting, overflow BLOCK, file sink", 1,
+  uv_open_block, uv_log_deferred, uv_drain, uv_dropped, uv_close};
 #endif
 
 const bench_contender_t *const bench_uvlog_contenders[] = {
@@ -102,5 +107,6 @@ const bench_contender_t *const bench_uvlog_contenders[] = {
   &uv_block,
 #ifdef UVLOG_DEFERRED_MAX_ARGS
   &uv_deferred,
+  &uv_deferred_block,
 #endif
   NULL};
