@@ -374,9 +374,11 @@ static int run_once(run_t *r, const char *path, outcome_t *o) {
   pthread_barrier_destroy(&r->barrier);
   o->calls = (uint64_t)r->nthreads * (uint64_t)(r->warmup + r->n);
   int rc = 0;
+  /* Drops are counted when the call returns, and a drain may tear the
+   * logger down (spdlog): read them first. */
+  o->dropped = c->dropped(r->st);
   if (c->writes_file && c->drain(r->st) != 0) rc = -1;
   uint64_t done_ns = mono_ns();
-  o->dropped = c->dropped(r->st);
   c->close(r->st);
   if (r->mode == MODE_BURST) {
     uint64_t s = UINT64_MAX, e = 0;
@@ -473,8 +475,10 @@ static void do_latency(int ci, int ti, const char *dir) {
   r.warmup = cfg.warmup;
   r.spacing_ns = cfg.spacing_ns;
   r.spin = cfg.spin;
-  r.samples = malloc((size_t)r.nthreads * (size_t)r.n * sizeof *r.samples);
+  r.samples = calloc((size_t)r.nthreads * (size_t)r.n, sizeof *r.samples);
   if (r.samples == NULL) die("out of memory");
+  /* Touch every page now, not between two timed calls. */
+  memset(r.samples, 0xff, (size_t)r.nthreads * (size_t)r.n * sizeof *r.samples);
   out_path(path, sizeof path, dir, r.c, "latency");
   if (run_once(&r, path, &o) != 0) {
     if (o.skipped) mark_skip(cl, r.c, o.why);
