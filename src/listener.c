@@ -253,17 +253,6 @@ static void flush_sinks(uvlog_t *log) {
 
 static void service(uvlog_t *log, int *flush_active, int *flush_issued, uint64_t *flush_seq,
                     uint64_t *flush_tgt) {
-  /* acquire: pairs with reopen's release store; nothing else rides on it. */
-  if (atomic_exchange_explicit(&log->reopen_req, 0, memory_order_acquire)) {
-    for (uvlog_sink_t *s = log->sinks; s; s = s->next) {
-      if (s->opened && !s->closed && s->vt.reopen) {
-        int rc = s->vt.reopen(s);
-        if (rc < 0) uvlog_sink_report_error(s, rc);
-      }
-    }
-  }
-  report_drops(log);
-
   if (!*flush_active) {
     pthread_mutex_lock(&log->mu);
     if (log->flush_req != log->flush_done) {
@@ -274,6 +263,17 @@ static void service(uvlog_t *log, int *flush_active, int *flush_issued, uint64_t
     }
     pthread_mutex_unlock(&log->mu);
   }
+  /* After taking the request: a reopen asked before a flush is done before
+   * that flush completes. acquire: pairs with reopen's release store. */
+  if (atomic_exchange_explicit(&log->reopen_req, 0, memory_order_acquire)) {
+    for (uvlog_sink_t *s = log->sinks; s; s = s->next) {
+      if (s->opened && !s->closed && s->vt.reopen) {
+        int rc = s->vt.reopen(s);
+        if (rc < 0) uvlog_sink_report_error(s, rc);
+      }
+    }
+  }
+  report_drops(log);
   if (!*flush_active) return;
   if (!*flush_issued) {
     if ((int64_t)(log->pos - *flush_tgt) < 0) return; /* still draining */
