@@ -16,7 +16,10 @@
  *   audit    The harness re-executes itself under `strace -f -ff` and counts
  *            the system calls each producer thread made between two marker
  *            calls around the measured calls; malloc calls are counted by
- *            interposition (alloc_count.c) on the same threads.
+ *            interposition (alloc_count.c) on the same threads. "Steady":
+ *            the threads of --audit-threads, calls 10 us apart (busy wait);
+ *            "sparse": one thread, calls 20 ms apart, so an asynchronous
+ *            logger's worker has gone idle before each call.
  *
  * Every (contender, threads) pair runs once per round, in an order rotated
  * each round; the table reports medians over rounds and each contender's
@@ -38,6 +41,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -70,6 +74,8 @@ typedef struct config {
   int audit;          /* run the strace audit */
   int audit_n;
   int audit_threads;
+  int sparse_n;            /* calls in the sparse audit (0 = none) */
+  long sparse_spacing_ns;  /* longer than uvlog's default idle_park_ms */
   const char *only;   /* comma list of contender names, or NULL */
   const char *ref;        /* latency ratios are to this contender */
   const char *ref_burst;  /* burst ratios are to this one (a lossless policy) */
@@ -82,7 +88,7 @@ typedef struct config {
 static config_t cfg = {
   .rounds = 3, .threads = {1, 2}, .n_threads = 2, .lat_n = 50000, .warmup = 2000,
   .spacing_ns = 10000, .burst_n = 200000, .audit = 1, .audit_n = 20000,
-  .audit_threads = 2, .ref = "uvlog-drop",
+  .audit_threads = 2, .sparse_n = 100, .sparse_spacing_ns = 20000000, .ref = "uvlog-drop",
   .ref_burst = "uvlog-block"};
 
 static void die(const char *fmt, ...) {
@@ -414,6 +420,13 @@ static int run_once(run_t *r, const char *path, outcome_t *o) {
 static const double pct_q[N_PCT] = {0.50, 0.99, 0.999, 0.9999, 1.0};
 static const char *const pct_name[N_PCT] = {"p50", "p99", "p99.9", "p99.99", "max"};
 
+typedef struct audit_res {
+  int done;
+  double records;                  /* measured calls, all producers */
+  double sys_per_m, malloc_per_m;  /* per million records */
+  char sys_top[160];               /* "name:count ..." */
+} audit_res_t;
+
 typedef struct cell {      /* one contender at one thread count */
   int ran, skipped, failed;
   const char *why;
@@ -422,10 +435,9 @@ typedef struct cell {      /* one contender at one thread count */
   uint64_t dropped_lat[MAX_ROUNDS], dropped_burst[MAX_ROUNDS];
   int n_lat, n_burst;
   double avg_line;                 /* bytes per line, from the last run */
-  /* audit (only at cfg.audit_threads) */
-  int audited;
-  double sys_per_m, malloc_per_m;
-  char sys_top[160];
+  /* audits (only in the cell of cfg.audit_threads) */
+  audit_res_t audit;   /* steady: busy-wait spacing, the listener never parks */
+  audit_res_t sparse;  /* one thread, calls further apart than idle_park_ms */
 } cell_t;
 
 static cell_t cells[MAX_CONTENDERS][MAX_THREADCFG];
@@ -571,6 +583,7 @@ static int64_t count_trace(const char *path, sysname_t *names, int *n_names, int
     if (k == *n_names && k < max_names) {
       memcpy(names[k].name, line, len);
       names[k].name[len] = 0;
+      names[k].n = 0;
       (*n_names)++;
     }
     if (k < *n_names) names[k].n++;
@@ -583,18 +596,40 @@ static int64_t count_trace(const char *path, sysname_t *names, int *n_names, int
 static char self_exe[4096];
 static const char *strace_path;
 
-static void do_audit(int ci, int ti, const char *dir) {
-  cell_t *cl = &cells[ci][ti];
+typedef struct audit_plan {
+  const char *tag;  /* "steady" or "sparse": names the trace directory */
+  int nthreads, n, warmup;
+  long spacing_ns;
+} audit_plan_t;
+
+/* Removes a flat directory of files (the trace files of one audit). */
+static void remove_dir(const char *path) {
+  DIR *d = opendir(path);
+  struct dirent *e;
+  if (d == NULL) return;
+  while ((e = readdir(d)) != NULL) {
+    char p[4400];
+    if (e->d_name[0] == '.') continue;
+    path_fmt(p, sizeof p, "%s/%s", path, e->d_name);
+    unlink(p);
+  }
+  closedir(d);
+  rmdir(path);
+}
+
+/* Runs contender `ci` under strace as `plan` says and fills `out`. Returns
+ * -1 if the child reported a failed line check, else 0. */
+static int do_audit(int ci, const audit_plan_t *plan, const char *dir, audit_res_t *out) {
   const bench_contender_t *c = all[ci];
   char adir[4096], tidfile[4200], prefix[4200], nthr[16], nn[16], warm[16], spc[24];
-  path_fmt(adir, sizeof adir, "%s/audit-%s", dir, c->name);
+  path_fmt(adir, sizeof adir, "%s/audit-%s-%s", dir, plan->tag, c->name);
   mkdir(adir, 0700);
   path_fmt(tidfile, sizeof tidfile, "%s/tids", adir);
   path_fmt(prefix, sizeof prefix, "%s/trace", adir);
-  snprintf(nthr, sizeof nthr, "%d", cfg.threads[ti]);
-  snprintf(nn, sizeof nn, "%d", cfg.audit_n);
-  snprintf(warm, sizeof warm, "%d", cfg.warmup);
-  snprintf(spc, sizeof spc, "%ld", cfg.spacing_ns);
+  snprintf(nthr, sizeof nthr, "%d", plan->nthreads);
+  snprintf(nn, sizeof nn, "%d", plan->n);
+  snprintf(warm, sizeof warm, "%d", plan->warmup);
+  snprintf(spc, sizeof spc, "%ld", plan->spacing_ns);
   fflush(NULL); /* the child must not inherit unwritten stdio buffers */
   pid_t pid = fork();
   if (pid < 0) die("fork failed");
@@ -604,16 +639,16 @@ static void do_audit(int ci, int ti, const char *dir) {
           "--warmup", warm, "--spacing-ns", spc, (char *)NULL);
     _exit(127);
   }
-  int status;
+  int status, rc = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    note("notice: audit of %s failed (status %d)", c->name, status);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 1) cl->failed = 1;
-    return;
+    note("notice: %s audit of %s failed (status %d)", plan->tag, c->name, status);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 1) rc = -1;
+    goto done;
   }
   FILE *f = fopen(tidfile, "r");
-  if (f == NULL) return;
-  int tid;
+  if (f == NULL) goto done;
+  int tid, seen = 0;
   uint64_t allocs, total_allocs = 0;
   int64_t total_sys = 0;
   sysname_t names[32];
@@ -622,26 +657,30 @@ static void do_audit(int ci, int ti, const char *dir) {
     char tpath[4300];
     path_fmt(tpath, sizeof tpath, "%s.%d", prefix, tid);
     int64_t n = count_trace(tpath, names, &n_names, 32);
-    if (n < 0) { note("notice: no strace output for thread %d", tid); fclose(f); return; }
+    if (n < 0) break;
     total_sys += n;
     total_allocs += allocs;
+    seen++;
   }
   fclose(f);
-  double records = (double)cfg.threads[ti] * cfg.audit_n;
-  cl->audited = 1;
-  cl->sys_per_m = (double)total_sys * 1e6 / records;
-  cl->malloc_per_m = (double)total_allocs * 1e6 / records;
-  cl->sys_top[0] = 0;
+  if (seen != plan->nthreads) {
+    note("notice: %s audit of %s: no strace output for some producers", plan->tag, c->name);
+    goto done;
+  }
+  double records = (double)plan->nthreads * plan->n;
+  out->done = 1;
+  out->records = records;
+  out->sys_per_m = (double)total_sys * 1e6 / records;
+  out->malloc_per_m = (double)total_allocs * 1e6 / records;
+  out->sys_top[0] = 0;
   for (int k = 0; k < n_names; k++) {
-    size_t len = strlen(cl->sys_top);
-    snprintf(cl->sys_top + len, sizeof cl->sys_top - len, "%s%s:%" PRIu64, len ? " " : "",
+    size_t len = strlen(out->sys_top);
+    snprintf(out->sys_top + len, sizeof out->sys_top - len, "%s%s:%" PRIu64, len ? " " : "",
              names[k].name, names[k].n);
   }
-  if (!cfg.keep) {
-    char cmd[4400];
-    path_fmt(cmd, sizeof cmd, "rm -rf '%s'", adir);
-    if (system(cmd) != 0) note("notice: could not remove %s", adir);
-  }
+done:
+  if (!cfg.keep) remove_dir(adir);
+  return rc;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -670,6 +709,29 @@ static void fmt_num(char *buf, size_t n, double v) {
 static int index_of(const char *name) {
   for (int k = 0; k < n_all; k++) if (strcmp(all[k]->name, name) == 0) return k;
   return -1;
+}
+
+/* The per-name system call lists of the steady (0) or sparse (1) audit. */
+static void print_audit(FILE *out, int sparse) {
+  int any = 0;
+  for (int ti = 0; ti < cfg.n_threads; ti++)
+    for (int ci = 0; ci < n_all; ci++) {
+      const audit_res_t *a = sparse ? &cells[ci][ti].sparse : &cells[ci][ti].audit;
+      if (!a->done) continue;
+      if (!any++) {
+        if (sparse)
+          fprintf(out, "\nSparse audit: 1 thread, %d calls %ld ms apart (longer than uvlog's "
+                  "default idle_park_ms, 10); per record:\n", cfg.sparse_n, cfg.sparse_spacing_ns / 1000000);
+        else
+          fprintf(out, "\nSteady audit: %d threads, %d calls each, %ld ns busy-wait apart; "
+                  "system calls by name:\n", cfg.threads[ti], cfg.audit_n, cfg.spacing_ns);
+      }
+      if (sparse)
+        fprintf(out, "  %-20s %5.2f syscalls %5.2f mallocs  %s\n", all[ci]->name,
+                a->sys_per_m / 1e6, a->malloc_per_m / 1e6, a->sys_top);
+      else if (a->sys_top[0])
+        fprintf(out, "  %-20s %s\n", all[ci]->name, a->sys_top);
+    }
 }
 
 static void print_table(FILE *out) {
@@ -719,23 +781,17 @@ static void print_table(FILE *out) {
       fmt_num(c2, sizeof c2, disk);
       if (bref >= 0 && cells[bref][ti].n_burst && !isnan(disk))
         snprintf(rx, sizeof rx, "%.2f", disk / median(cells[bref][ti].disk, cells[bref][ti].n_burst));
-      if (cl->audited) {
-        snprintf(s1, sizeof s1, "%.0f", cl->sys_per_m);
-        snprintf(s2, sizeof s2, "%.0f", cl->malloc_per_m);
+      if (cl->audit.done) {
+        snprintf(s1, sizeof s1, "%.0f", cl->audit.sys_per_m);
+        snprintf(s2, sizeof s2, "%.0f", cl->audit.malloc_per_m);
       }
       fprintf(out, "%-20s %3d %12s %12s %7s %10" PRIu64 " %10s %10s%s\n", all[ci]->name,
               cfg.threads[ti], c1, c2, rx, max_u64(cl->dropped_burst, cl->n_burst), s1, s2,
               cl->failed ? "  CHECK FAILED" : "");
     }
   }
-  int any = 0;
-  for (int ti = 0; ti < cfg.n_threads; ti++)
-    for (int ci = 0; ci < n_all; ci++)
-      if (cells[ci][ti].audited && cells[ci][ti].sys_top[0]) {
-        if (!any++) fprintf(out, "\nSystem calls on producer threads during the audit "
-                            "(%d calls per thread, busy-wait spacing):\n", cfg.audit_n);
-        fprintf(out, "  %-20s %dT  %s\n", all[ci]->name, cfg.threads[ti], cells[ci][ti].sys_top);
-      }
+  print_audit(out, 0);
+  print_audit(out, 1);
   if (!cfg.audit) fprintf(out, "\n(audit not run)\n");
 }
 
@@ -752,6 +808,17 @@ static void json_str(FILE *f, const char *s) {
     else fputc(*s, f);
   }
   fputc('"', f);
+}
+
+static void json_audit(FILE *f, const char *key, const audit_res_t *a) {
+  if (!a->done) return;
+  fprintf(f, ",\n     \"%s\": {\"records\": %.0f, \"syscalls_per_million\": ", key, a->records);
+  json_num(f, a->sys_per_m);
+  fputs(", \"mallocs_per_million\": ", f);
+  json_num(f, a->malloc_per_m);
+  fputs(", \"syscalls\": ", f);
+  json_str(f, a->sys_top);
+  fputs("}", f);
 }
 
 static void print_json(FILE *f) {
@@ -825,15 +892,8 @@ static void print_json(FILE *f) {
       fputs("], \"rounds_disk_per_s\": [", f);
       for (int r = 0; r < cl->n_burst; r++) { if (r) fputs(", ", f); json_num(f, cl->disk[r]); }
       fputs("]}", f);
-      if (cl->audited) {
-        fputs(",\n     \"audit\": {\"syscalls_per_million\": ", f);
-        json_num(f, cl->sys_per_m);
-        fputs(", \"mallocs_per_million\": ", f);
-        json_num(f, cl->malloc_per_m);
-        fputs(", \"syscalls\": ", f);
-        json_str(f, cl->sys_top);
-        fputs("}", f);
-      }
+      json_audit(f, "audit", &cl->audit);
+      json_audit(f, "sparse_audit", &cl->sparse);
       fputs("}", f);
     }
   fputs("\n  ]\n}\n", f);
@@ -854,7 +914,8 @@ static void usage(void) {
         "  --burst-n N        calls per thread in a burst (default 200000)\n"
         "  --audit-n N        calls per thread under strace (default 20000)\n"
         "  --audit-threads N  producer threads in the audit (default 2)\n"
-        "  --no-audit         skip the strace audit\n"
+        "  --no-audit         skip the strace audits\n"
+        "  --sparse-n N       calls 20 ms apart in the sparse audit (default 100, 0 = none)\n"
         "  --only LIST        run only these contenders (comma list)\n"
         "  --ref NAME         latency ratios against NAME (default uvlog-drop)\n"
         "  --ref-burst NAME   burst ratios against NAME (default uvlog-block)\n"
@@ -922,6 +983,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--audit-n")) cfg.audit_n = parse_int(NEXT(), 1, 100000000);
     else if (!strcmp(a, "--audit-threads")) cfg.audit_threads = parse_int(NEXT(), 1, 64);
     else if (!strcmp(a, "--no-audit")) cfg.audit = 0;
+    else if (!strcmp(a, "--sparse-n")) cfg.sparse_n = parse_int(NEXT(), 0, 100000);
     else if (!strcmp(a, "--only")) cfg.only = NEXT();
     else if (!strcmp(a, "--ref")) cfg.ref = NEXT();
     else if (!strcmp(a, "--ref-burst")) cfg.ref_burst = NEXT();
@@ -995,10 +1057,17 @@ int main(int argc, char **argv) {
       cfg.audit = 0;
     } else {
       self_exe[n] = 0;
+      audit_plan_t steady = {"steady", cfg.threads[ti_audit], cfg.audit_n, cfg.warmup,
+                             cfg.spacing_ns};
+      audit_plan_t sparse = {"sparse", 1, cfg.sparse_n, 10, cfg.sparse_spacing_ns};
       for (int ci = 0; ci < n_all; ci++) {
-        if (!cells[ci][ti_audit].ran) continue;
-        note("audit: %s, %d thread(s) under strace", all[ci]->name, cfg.threads[ti_audit]);
-        do_audit(ci, ti_audit, dir);
+        cell_t *cl = &cells[ci][ti_audit];
+        if (!cl->ran) continue;
+        note("audit: %s, %d thread(s) under strace", all[ci]->name, steady.nthreads);
+        if (do_audit(ci, &steady, dir, &cl->audit) != 0) cl->failed = 1;
+        if (!all[ci]->writes_file || cfg.sparse_n == 0) continue;
+        note("sparse audit: %s, 1 thread under strace", all[ci]->name);
+        if (do_audit(ci, &sparse, dir, &cl->sparse) != 0) cl->failed = 1;
       }
     }
   }
