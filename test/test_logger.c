@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "capture.h"
@@ -596,5 +599,58 @@ Test(flush, waits_for_pending_sink_flush) {
   cr_assert_eq(uvlog_sink_stats(s, &ss), 0);
   cr_assert_eq(ss.written, 102);
   cr_assert_eq(ss.errors, 0);
+  uvlog_logger_destroy(log);
+}
+
+/* ---- what a sink sees ----------------------------------------------------- */
+
+typedef struct {
+  uvlog_entry_t e;
+  char msg[64];
+  char text[256];
+  int n;
+} first_t;
+
+static int keep_first(uvlog_sink_t *s, const uvlog_entry_t *e, size_t n) {
+  first_t *f = uvlog_sink_data(s);
+  if (f->n++ == 0 && n > 0) {
+    f->e = e[0];
+    snprintf(f->msg, sizeof(f->msg), "%.*s", (int)e[0].msg_len, e[0].msg);
+    snprintf(f->text, sizeof(f->text), "%.*s", (int)e[0].text_len, e[0].text);
+  }
+  return 0;
+}
+
+Test(messages, entry_fields) {
+  static const uvlog_sink_vtable_t vt = {"first", NULL, keep_first, NULL, NULL, NULL};
+  first_t f;
+  memset(&f, 0, sizeof(f));
+  uvlog_t *log = make(NULL);
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_sink_create(&s, &vt, &f), 0);
+  uvlog_format_options_t fo;
+  uvlog_format_options_init(&fo);
+  fo.pattern = "%l %T %f:%n %u %m";
+  cr_assert_eq(uvlog_sink_set_format(s, &fo), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  struct timespec t0;
+  clock_gettime(CLOCK_REALTIME, &t0);
+  cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_NOTICE, "dir/file.c", 77, "fn", "m%d", 5), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  uint32_t tid = (uint32_t)syscall(SYS_gettid);
+  cr_assert_eq(f.e.tid, tid);
+  cr_assert_eq(f.e.level, UVLOG_LEVEL_NOTICE);
+  cr_assert_str_eq(f.e.file, "dir/file.c");
+  cr_assert_str_eq(f.e.func, "fn");
+  cr_assert_eq(f.e.line, 77);
+  cr_assert_eq(f.e.flags, 0);
+  cr_assert_str_eq(f.msg, "m5");
+  int64_t t0_ns = (int64_t)t0.tv_sec * 1000000000 + t0.tv_nsec;
+  cr_assert_geq(f.e.ts_ns, t0_ns - 1000000000, "a wall-clock timestamp");
+  cr_assert_lt(f.e.ts_ns, t0_ns + (int64_t)3600 * 1000000000);
+  char want[128];
+  snprintf(want, sizeof(want), "NOTICE %u file.c:77 fn m5\n", tid);
+  cr_assert_str_eq(f.text, want);
   uvlog_logger_destroy(log);
 }
