@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "capture.h"
+#include "sink.h"
 #include "uvlog.h"
 
 #define LOG(log, lvl, ...) uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__)
@@ -315,9 +316,39 @@ Test(levels, sink_levels) {
   cr_assert_eq(uvlog_logger_flush(log, -1), 0);
   cr_assert_str_eq(all.text, "DEBUG d\nWARNING w\nCRITICAL c\n");
   cr_assert_str_eq(warn.text, "WARNING w\nCRITICAL c\n");
+  cr_assert_not_null(ws->share, "same format: the listener shares the rendering");
   uvlog_logger_destroy(log);
   capture_free(&all);
   capture_free(&warn);
+}
+
+/* Sinks with the same format share one rendering when their level allows
+ * (the listener's optimisation): each must still see exactly its records. */
+Test(levels, same_format_sinks_in_any_level_order) {
+  capture_t hi, lo, other;
+  capture_init(&hi);
+  capture_init(&lo);
+  capture_init(&other);
+  uvlog_t *log = make(NULL);
+  cr_assert_eq(uvlog_sink_add(log, capture_sink(&hi, UVLOG_LEVEL_ERROR)), 0);
+  cr_assert_eq(uvlog_sink_add(log, capture_sink(&lo, UVLOG_LEVEL_TRACE)), 0);
+  uvlog_sink_t *o = capture_sink(&other, UVLOG_LEVEL_INFO);
+  uvlog_format_options_t fo;
+  uvlog_format_options_init(&fo);
+  fo.pattern = "[%l] %m";
+  cr_assert_eq(uvlog_sink_set_format(o, &fo), 0);
+  cr_assert_eq(uvlog_sink_add(log, o), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  for (int l = UVLOG_LEVEL_TRACE; l < UVLOG_LEVEL_OFF; l++)
+    cr_assert_eq(LOG(log, (uvlog_level_t)l, "%d", l), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_str_eq(hi.text, "ERROR 5\nCRITICAL 6\n");
+  cr_assert_str_eq(lo.text, "TRACE 0\nDEBUG 1\nINFO 2\nNOTICE 3\nWARNING 4\nERROR 5\nCRITICAL 6\n");
+  cr_assert_str_eq(other.text, "[INFO] 2\n[NOTICE] 3\n[WARNING] 4\n[ERROR] 5\n[CRITICAL] 6\n");
+  uvlog_logger_destroy(log);
+  capture_free(&hi);
+  capture_free(&lo);
+  capture_free(&other);
 }
 
 typedef struct {
