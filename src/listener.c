@@ -65,6 +65,7 @@
  * closing thread joins it and frees the sinks.
  */
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,7 @@
 #define BATCH_RECORDS 1024
 #define BATCH_BYTES ((uint64_t)256 * 1024)
 #define CLOSE_FLUSH_WAIT_MS 5000
+#define CLOSE_HANDLES_WAIT_MS 5000
 #define LOOP_POLL_NS ((int64_t)1000000) /* 1 ms */
 
 /* Which logger the calling thread is the listener of (NULL for others). */
@@ -123,6 +125,8 @@ static void decode(const uvlog_rec_t *rec, uvlog_buf_t *scratch, uvlog_entry_t *
     e->msg = (const char *)rec->data;
     e->msg_len = rec->msg_len;
     break;
+  /* A rendered type (REC_DEFERRED) appends its text to scratch and leaves
+   * e->msg NULL. */
   default:
     uvlog_buf_puts(scratch, "<uvlog: unknown record type>");
     break;
@@ -407,13 +411,18 @@ static void shutdown_listener(uvlog_t *log, int started) {
   while (atomic_load_explicit(&log->senders, memory_order_acquire) != 0) sched_yield();
   uv_close((uv_handle_t *)&log->async, NULL);
   uv_close((uv_handle_t *)&log->flush_timer, NULL);
+  /* Let the sinks' close chains (shutdown, then close) finish; a sink that
+   * left a handle active gets it closed after CLOSE_HANDLES_WAIT_MS. The
+   * guard is unreferenced: it does not keep the loop alive by itself. */
+  uv_timer_t guard;
+  uv_timer_init(&log->loop, &guard);
+  uv_timer_start(&guard, on_closed_flush_wait, CLOSE_HANDLES_WAIT_MS, 0);
+  uv_unref((uv_handle_t *)&guard);
+  while (uv_loop_alive(&log->loop) && uv_is_active((uv_handle_t *)&guard))
+    uv_run(&log->loop, UV_RUN_ONCE);
+  uv_walk(&log->loop, close_walk_cb, NULL); /* the guard, and anything left */
   uv_run(&log->loop, UV_RUN_DEFAULT);
-  if (uv_loop_close(&log->loop) == UV_EBUSY) {
-    /* A sink left a handle open: close it so the loop can go. */
-    uv_walk(&log->loop, close_walk_cb, NULL);
-    uv_run(&log->loop, UV_RUN_DEFAULT);
-    uv_loop_close(&log->loop);
-  }
+  uv_loop_close(&log->loop);
 }
 
 static int same_str(const char *a, const char *b) {
@@ -535,7 +544,14 @@ int uvlog_logger_start(uvlog_t *log) {
   set_state(log, LOG_STARTING);
   pthread_mutex_unlock(&log->mu);
 
+  /* The listener runs with every signal blocked (inherited from this
+   * thread's mask for the duration of pthread_create): the application's
+   * handlers run on its own threads, and sinks' writes see no EINTR. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
   int err = pthread_create(&log->thread, NULL, listener_main, log);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   pthread_mutex_lock(&log->mu);
   if (err) {
     set_state(log, LOG_CREATED);
