@@ -70,6 +70,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "logger_impl.h"
@@ -539,6 +540,7 @@ int uvlog_logger_start(uvlog_t *log) {
     return st >= LOG_CLOSING ? UVLOG_ECLOSED : UVLOG_EBUSY;
   }
   log->start_rc = 1;
+  atomic_store_explicit(&log->pid, (int)getpid(), memory_order_relaxed);
   /* relaxed: a request flag; a reopen before start is moot (sinks open now). */
   atomic_store_explicit(&log->reopen_req, 0, memory_order_relaxed);
   set_state(log, LOG_STARTING);
@@ -627,6 +629,15 @@ int uvlog_logger_close(uvlog_t *log) {
     }
     if (st == LOG_CREATED || st == LOG_RUNNING) break;
     pthread_cond_wait(&log->cv, &log->mu); /* starting, or another close */
+  }
+  if (st == LOG_RUNNING && (int)getpid() != atomic_load_explicit(&log->pid, memory_order_relaxed)) {
+    /* A forked child: the listener (and its loop) exist only in the parent.
+     * Refuse further records and leave the sinks alone (they are the
+     * parent's); never join a thread this process does not have. */
+    ring_close(&log->ring);
+    set_state(log, LOG_CLOSED);
+    pthread_mutex_unlock(&log->mu);
+    return 0;
   }
   log->close_target = ring_close(&log->ring);
   set_state(log, LOG_CLOSING);

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <uv.h>
 
 #include "buf.h"
@@ -65,6 +66,8 @@ struct uvlog_s {
   int start_rc;                /* the listener's verdict on start (1 = pending) */
   int closer_active;           /* a thread is inside close's join */
   pthread_t thread;
+  _Atomic int pid;             /* the process that started the listener
+                                  (relaxed: a lone value, set before start) */
   uint64_t flush_req;          /* flush requests made (a generation number) */
   _Atomic uint64_t flush_hint; /* == flush_req, readable without mu (see service) */
   uint64_t flush_done;         /* flush requests completed */

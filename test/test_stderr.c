@@ -1,7 +1,7 @@
 /*
  * test_stderr.c -- the stderr sink (fd 2 redirected to a temp file), colour
- * "auto" resolution (a pseudo-terminal on fd 2, NO_COLOR), and closing a
- * logger from atexit() in a child process.
+ * "auto" resolution (a pseudo-terminal on fd 2, NO_COLOR), and the process
+ * side of the lifecycle: close from atexit(), a logger in a forked child.
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -192,4 +192,47 @@ Test(lifecycle, close_from_atexit_delivers_everything, .init = mk_tmp, .fini = r
     p += k;
   }
   cr_assert_eq(*p, 0);
+}
+
+/* A forked child has no listener: its close (and atexit) must not hang, its
+ * block-mode calls must not wait, and the parent's logger goes on. */
+static int count_write(uvlog_sink_t *s, const uvlog_entry_t *e, size_t n) {
+  (void)e;
+  *(size_t *)uvlog_sink_data(s) += n;
+  return 0;
+}
+
+Test(lifecycle, forked_child_does_not_hang, .timeout = 60) {
+  static const uvlog_sink_vtable_t vt = {"count", NULL, count_write, NULL, NULL, NULL};
+  size_t written = 0;
+  uvlog_options_t o;
+  uvlog_options_init(&o);
+  o.ring_capacity = 4096;
+  o.max_record = 256;
+  o.overflow = UVLOG_OVERFLOW_BLOCK;
+  uvlog_t *log;
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_logger_create(&log, &o), 0);
+  cr_assert_eq(uvlog_sink_create(&s, &vt, &written), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  exit_log = log;
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    atexit(close_at_exit);
+    int eagain = 0;
+    for (int i = 0; i < 500; i++) eagain += LOG(log, UVLOG_LEVEL_INFO, "child %d", i) == UVLOG_EAGAIN;
+    if (eagain == 0) _exit(20); /* a 4 KiB ring cannot take 500 records undrained */
+    if (uvlog_logger_close(log) != 0) _exit(21);
+    if (LOG(log, UVLOG_LEVEL_INFO, "closed") != UVLOG_ECLOSED) _exit(22);
+    exit(0);
+  }
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
+  for (int i = 0; i < 1000; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "parent %d", i), 0);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  cr_assert_eq(written, 1000);
+  uvlog_logger_destroy(log);
 }
