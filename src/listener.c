@@ -345,9 +345,9 @@ static void run(uvlog_t *log) {
     int got = drain(log);
     service(log, &f_active, &f_issued, &f_seq, &f_tgt);
     int64_t now = uvlog__mono_ns();
-    if (!got || now - last_io >= LOOP_POLL_NS) {
-      /* Sinks' timers and sockets: after every idle poll, and at least every
-       * LOOP_POLL_NS while draining (each poll is a system call). */
+    if (now - last_io >= LOOP_POLL_NS) {
+      /* Sinks' timers and sockets, every LOOP_POLL_NS while draining or
+       * polling (each look is a system call); parking blocks in the loop. */
       uv_run(&log->loop, UV_RUN_NOWAIT);
       last_io = now;
     }
@@ -366,8 +366,14 @@ static void run(uvlog_t *log) {
     }
     if (idle_since < 0) idle_since = now;
     if (now - idle_since < idle_ns) {
-      if (++spins < 64) sched_yield();
-      else nap_us(50);
+      /* Poll: a few yields, then naps growing from 100 us to 500 us, so a
+       * trickle costs little CPU and waits at most ~0.5 ms. */
+      if (++spins < 16) {
+        sched_yield();
+      } else {
+        long us = 100L * (1 + (long)(spins - 16) / 8);
+        nap_us(us < 500 ? us : 500);
+      }
       continue;
     }
     /* Park: L1, L2 of the handshake. */
