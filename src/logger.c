@@ -308,8 +308,8 @@ static int claim_blocking(uvlog_t *log, uvlog_level_t level, size_t bytes, uvlog
     /* acquire: pairs with the release store of the state under mu. */
     int st = atomic_load_explicit(&log->state, memory_order_acquire);
     if (st != LOG_RUNNING && st != LOG_STARTING) {
-      /* Nobody will ever drain: waiting would hang. Closed -> the claim
-       * below says so; not started -> drop and count. */
+      /* Nobody will ever drain: waiting would hang. Closing or closed ->
+       * UVLOG_ECLOSED; not started (or start failed) -> drop and count. */
       if (st >= LOG_CLOSING) return UVLOG_ECLOSED;
       count_drop(log, level);
       return UVLOG_EAGAIN;
