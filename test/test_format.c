@@ -950,3 +950,44 @@ Test(format, dispatch_by_kind) {
     uvlog_formatter_destroy(&f);
   }
 }
+
+/* The civil-date conversion against gmtime_r, one sample per day from 1900 to
+ * 2200 (a different second of the day each time). */
+Test(format, rfc3339_matches_gmtime) {
+  const int64_t first = INT64_C(-2208988800), last = INT64_C(7258118400); /* 1900..2200 */
+  int checked = 0;
+  for (int64_t day = first; day < last; day += 86400) {
+    int64_t sec = day + (day / 86400 * 7919 % 86400 + 86400) % 86400;
+    time_t t = (time_t)sec;
+    struct tm tm;
+    cr_assert_not_null(gmtime_r(&t, &tm));
+    char want[96];
+    snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.000042Z", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    char *got = rfc3339(sec * 1000000000 + 42999);
+    if (strcmp(got, want) != 0) cr_assert_fail("sec %lld: got %s want %s", (long long)sec, got, want);
+    free(got);
+    checked++;
+  }
+  cr_expect_gt(checked, 100000);
+}
+
+Test(format, rfc5424_long_message) {
+  size_t n = 64 * 1024;
+  char *msg = malloc(n + 1);
+  for (size_t i = 0; i < n; i++) msg[i] = (char)(i % 127 == 0 ? '\n' : 'a' + i % 26);
+  msg[n] = '\0';
+  uvlog_formatter_t f;
+  make(&f, UVLOG_FORMAT_RFC5424, NULL, -1);
+  uvlog_entry_t e = fixed_entry(msg);
+  size_t len;
+  char *got = render_len(&f, &e, &len);
+  const char *prefix = "<14>1 2026-11-22T02:32:48.123456Z host.example app 1234 - - ";
+  size_t pl = strlen(prefix);
+  cr_assert_eq(len, pl + n);
+  cr_expect_eq(memcmp(got, prefix, pl), 0);
+  cr_expect_eq(memcmp(got + pl, msg, n), 0);
+  free(got);
+  uvlog_formatter_destroy(&f);
+  free(msg);
+}
