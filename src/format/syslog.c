@@ -58,7 +58,7 @@ void uvlog_format_rfc5424(const uvlog_formatter_t *f, const uvlog_entry_t *e, uv
   fmt_putc(out, ' ');
   fmt_puts(out, f->msgid ? f->msgid : "-");
   fmt_put(out, " -", 2);
-  if (e->msg_len == 0) return;
+  if (!e->msg || e->msg_len == 0) return;
   fmt_putc(out, ' ');
   if (needs_bom(e->msg, e->msg_len)) fmt_put(out, "\xEF\xBB\xBF", 3);
   fmt_put(out, e->msg, e->msg_len);
@@ -108,5 +108,5 @@ void uvlog_format_rfc3164(const uvlog_formatter_t *f, const uvlog_entry_t *e, uv
   fmt_putc(out, '[');
   fmt_puts(out, f->procid);
   fmt_put(out, "]: ", 3);
-  if (e->msg_len) fmt_put(out, e->msg, e->msg_len);
+  if (e->msg && e->msg_len) fmt_put(out, e->msg, e->msg_len);
 }
