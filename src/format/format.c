@@ -14,6 +14,9 @@
  * 33..126 become '_', then it is cut to the limit), because the caller never
  * chose it.
  *
+ * A pattern given with a kind other than TEXT is still checked (a bad one is
+ * UVLOG_EINVAL) and otherwise ignored; so is `color`.
+ *
  * A NULL message is rendered as an empty one. A compiled formatter is never
  * written to while rendering, so several threads may share one (the caches
  * below are per thread).
