@@ -591,6 +591,43 @@ Test(file_sink, relative_path_survives_chdir, .init = tmp_setup, .fini = tmp_tea
   expect_file("rel.log", "a\nb\n");
 }
 
+/* Bit i set: descriptor i is open (0..255). */
+static void open_fds(unsigned char set[32]) {
+  memset(set, 0, 32);
+  for (int fd = 0; fd < 256; fd++)
+    if (fcntl(fd, F_GETFD) != -1) set[fd / 8] |= (unsigned char)(1u << (fd % 8));
+}
+
+static int count_fds(void) {
+  unsigned char set[32];
+  open_fds(set);
+  int n = 0;
+  for (int i = 0; i < 256; i++) n += (set[i / 8] >> (i % 8)) & 1;
+  return n;
+}
+
+Test(file_sink, no_descriptor_leak_and_cloexec, .init = tmp_setup, .fini = tmp_teardown) {
+  unsigned char before[32], during[32];
+  int n_before = count_fds();
+  open_fds(before);
+  uvlog_file_options_t fo;
+  uvlog_file_options_init(&fo);
+  fo.rotate_size = 100;
+  fo.keep = 2;
+  uvlog_sink_t *s = make_sink(tpath("fd.log"), &fo);
+  write_records(s, 200); /* dozens of rotations */
+  for (int i = 0; i < 10; i++) cr_assert_eq(uvlog__file_sink_vtable()->reopen(s), 0);
+  cr_expect_eq(count_fds(), n_before + 1, "one descriptor while the sink lives");
+  open_fds(during);
+  for (int fd = 0; fd < 256; fd++) {
+    unsigned bit = 1u << (fd % 8);
+    if ((during[fd / 8] & bit) && !(before[fd / 8] & bit))
+      cr_expect(fcntl(fd, F_GETFD) & FD_CLOEXEC, "the sink's fd %d has O_CLOEXEC", fd);
+  }
+  uvlog_sink_destroy(s);
+  cr_expect_eq(count_fds(), n_before, "none after destroy");
+}
+
 Test(file_sink, failed_reopen_keeps_the_old_file, .init = tmp_setup, .fini = tmp_teardown) {
   cr_assert_eq(mkdir(tpath("d"), 0755), 0);
   const char *p = tpath("d/r.log");
