@@ -378,7 +378,8 @@ typedef enum uvlog_rotate_every {
 } uvlog_rotate_every_t;
 
 typedef struct uvlog_file_options {
-  unsigned mode;                 /* permission bits at creation; default 0640 */
+  unsigned mode;                 /* permission bits at creation; default 0640;
+                                    must include 0200 (owner write) */
   uint64_t rotate_size;          /* rotate when the file would exceed this many
                                     bytes; 0 = never by size */
   uvlog_rotate_every_t rotate_every; /* rotate by time; default never */
@@ -409,8 +410,8 @@ UVLOG_EXPORT void uvlog_file_options_init(uvlog_file_options_t *fo);
  *  reports the error and retries a second later. The logger's reopen (and
  *  SIGHUP with reopen_on_sighup) closes and reopens path.
  *  Errors: UVLOG_EINVAL (NULL/empty path, keep < 0 or > UVLOG_FILE_MAX_KEEP,
- *  keep == 0 with rotation on, mode > 07777, rotate_every or a flag out of
- *  range), -ENAMETOOLONG, UVLOG_ENOMEM, or open(2)'s -errno. */
+ *  keep == 0 with rotation on, mode > 07777 or without
+ *  the owner's write bit, rotate_every or a flag out of range), -ENAMETOOLONG, UVLOG_ENOMEM, or open(2)'s -errno. */
 UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
                                         const uvlog_file_options_t *opts);
 

@@ -204,6 +204,8 @@ Test(file_sink, bad_options_are_rejected, .init = tmp_setup, .fini = tmp_teardow
   uvlog_file_options_init(&fo);
   fo.mode = 010000;
   cr_expect_eq(uvlog_sink_file_create(&s, p, &fo), UVLOG_EINVAL, "mode");
+  fo.mode = 0444;
+  cr_expect_eq(uvlog_sink_file_create(&s, p, &fo), UVLOG_EINVAL, "mode without owner write");
   cr_expect_null(s);
   cr_expect(!exists(p), "nothing is created for bad options");
 
@@ -781,4 +783,42 @@ Test(file_sink, sighup_reopens_through_logger, .init = tmp_setup, .fini = tmp_te
 
 Test(file_sink, logger_reopen_reopens, .init = tmp_setup, .fini = tmp_teardown) {
   reopen_through_logger(0);
+}
+
+Test(file_sink, write_errors_are_accounted_through_logger) {
+  uvlog_sink_t *s = make_sink("/dev/full", NULL);
+  uvlog_t *log = start_logger(s, 1 << 16);
+  for (int i = 0; i < 100; i++)
+    cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "@@ %d", i), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  uvlog_stats_t st;
+  cr_assert_eq(uvlog_logger_stats(log, &st), 0);
+  cr_expect_eq(st.sink_written, 100);
+  cr_expect_eq(st.sink_dropped, 100, "every record /dev/full refused is counted");
+  cr_expect_geq(st.sink_errors, 1);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  uvlog_logger_destroy(log);
+}
+
+Test(file_sink, time_rotation_through_logger, .init = tmp_setup, .fini = tmp_teardown) {
+  /* A file last written two hours ago: the first record logged now starts a
+   * new hourly file (the real clock; no hook). */
+  const char *p = tpath("th.log");
+  put_file(p, "two hours ago\n");
+  struct timespec old[2] = {{.tv_sec = time(NULL) - 7200}, {.tv_sec = time(NULL) - 7200}};
+  cr_assert_eq(utimensat(AT_FDCWD, p, old, 0), 0);
+  uvlog_file_options_t fo;
+  uvlog_file_options_init(&fo);
+  fo.rotate_every = UVLOG_ROTATE_HOURLY;
+  uvlog_sink_t *s = make_sink(p, &fo);
+  uvlog_t *log = start_logger(s, 1 << 16);
+  cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "@@ now"), 0);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  uvlog_logger_destroy(log);
+  expect_file("th.log.1", "two hours ago\n");
+  char *now = slurp(p, NULL);
+  cr_assert_not_null(now);
+  cr_expect_not_null(strstr(now, "@@ now"));
+  cr_expect_null(strstr(now, "two hours ago"));
+  free(now);
 }
