@@ -387,7 +387,9 @@ typedef struct uvlog_file_options {
   int keep;                      /* rotated files kept: path.1 .. path.N; default 5,
                                     at most UVLOG_FILE_MAX_KEEP; must be >= 1 when
                                     any rotation is on */
-  int reopen_on_sighup;          /* reopen when the process gets SIGHUP; default 0 */
+  int reopen_on_sighup;          /* reopen when the process gets SIGHUP (a
+                                    uv_signal_t on the listener's loop, from
+                                    logger start to close); default 0 */
   int fsync_on_flush;            /* 1: the sink's flush calls fdatasync(); default 0
                                     (flush has nothing to do: every write(2) has
                                     already handed the bytes to the kernel) */

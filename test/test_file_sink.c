@@ -493,6 +493,27 @@ Test(file_sink, hourly_utc, .init = tmp_setup, .fini = tmp_teardown) {
   cr_expect(!exists(tpath("h.log.3")), "no empty file for the skipped hour");
 }
 
+Test(file_sink, size_and_time_together, .init = tmp_setup, .fini = tmp_teardown) {
+  uvlog_file_options_t fo;
+  uvlog_file_options_init(&fo);
+  fo.rotate_size = 12;
+  fo.rotate_every = UVLOG_ROTATE_HOURLY;
+  fo.keep = 10;
+  uvlog_sink_t *s = make_sink(tpath("st.log"), &fo);
+  fake_now = T0;
+  cr_assert_eq(uvlog__file_sink_set_clock(s, fake_clock, NULL), 0);
+  int64_t h11 = T0 + 1800 * SEC;
+  uvlog_entry_t e[5] = {entry_at("10:a\n", T0), entry_at("10:b\n", T0), /* 10 bytes */
+                        entry_at("10:c\n", T0),                        /* 15: size */
+                        entry_at("11:a\n", h11),                       /* time */
+                        entry_at("11:b\n", h11)};
+  cr_assert_eq(uvlog__file_sink_vtable()->write(s, e, 5), 0);
+  uvlog_sink_destroy(s);
+  expect_file("st.log.2", "10:a\n10:b\n");
+  expect_file("st.log.1", "10:c\n");
+  expect_file("st.log", "11:a\n11:b\n");
+}
+
 Test(file_sink, daily_utc, .init = tmp_setup, .fini = tmp_teardown) {
   fake_now = T0;
   uvlog_sink_t *s = make_timed(tpath("d.log"), UVLOG_ROTATE_DAILY, 1);
