@@ -400,20 +400,21 @@ typedef struct uvlog_file_options {
 /** Fills `fo` with the defaults above. */
 UVLOG_EXPORT void uvlog_file_options_init(uvlog_file_options_t *fo);
 /** A sink appending to `path` (O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, created
- *  with `mode` as filtered by the process umask, like open(2)).
- *  The path is opened now, so an unwritable path fails here with -errno
- *  (-ENOENT, -ENOTDIR, -EACCES, -EISDIR...). `opts` may be NULL.
- *  Size rotation happens between records, before the record that would make
- *  the file exceed rotate_size (a record longer than rotate_size goes alone
- *  into a fresh file); time rotation before the first record whose timestamp
- *  is at or past the next hour/day boundary. Rotation renames path.N-1 to
- *  path.N ... path to path.1 (the file that would become path.keep+1 is
- *  deleted) and opens a fresh path; if it fails the sink keeps writing the current file,
- *  reports the error and retries a second later. The logger's reopen (and
- *  SIGHUP with reopen_on_sighup) closes and reopens path.
+ *  with `mode` as filtered by the process umask, like open(2)). The path is
+ *  opened now, so an unwritable path fails here with -errno (-ENOENT,
+ *  -ENOTDIR, -EACCES, -EISDIR...); a relative path is made absolute.
+ *  `opts` may be NULL. Rotation happens only between records: by size before
+ *  the record that would take the file past rotate_size (a longer record goes
+ *  alone into a fresh file); by time before the first record whose timestamp
+ *  is at or past the next hour/day boundary. It renames path.N-1 to path.N
+ *  ... path to path.1 (deleting what would become path.keep+1) and opens a
+ *  fresh path; if that fails the sink keeps writing the current file, reports
+ *  the error and retries a second later. The logger's reopen (and SIGHUP with
+ *  reopen_on_sighup) opens path again. See docs/file-sink.md.
  *  Errors: UVLOG_EINVAL (NULL/empty path, keep < 0 or > UVLOG_FILE_MAX_KEEP,
- *  keep == 0 with rotation on, mode > 07777 or without
- *  the owner's write bit, rotate_every or a flag out of range), -ENAMETOOLONG, UVLOG_ENOMEM, or open(2)'s -errno. */
+ *  keep == 0 with rotation on, rotation on something that is not a regular
+ *  file, mode > 07777 or without owner write, rotate_every or a 0/1 flag out
+ *  of range), -ENAMETOOLONG, UVLOG_ENOMEM, or open(2)'s -errno. */
 UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
                                         const uvlog_file_options_t *opts);
 

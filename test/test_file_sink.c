@@ -206,6 +206,11 @@ Test(file_sink, bad_options_are_rejected, .init = tmp_setup, .fini = tmp_teardow
   cr_expect_eq(uvlog_sink_file_create(&s, p, &fo), UVLOG_EINVAL, "mode");
   fo.mode = 0444;
   cr_expect_eq(uvlog_sink_file_create(&s, p, &fo), UVLOG_EINVAL, "mode without owner write");
+  uvlog_file_options_init(&fo);
+  fo.rotate_size = 10;
+  cr_expect_eq(uvlog_sink_file_create(&s, "/dev/null", &fo), UVLOG_EINVAL,
+               "rotation of a device");
+  cr_expect(exists("/dev/null") && !exists("/dev/null.1"));
   cr_expect_null(s);
   cr_expect(!exists(p), "nothing is created for bad options");
 

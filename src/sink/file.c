@@ -405,6 +405,11 @@ static int file_sink_new(file_sink_t **out, const char *path, const uvlog_file_o
     return UVLOG_ENOMEM;
   }
   err = file_reopen_path(fs, 1);
+  struct stat st;
+  /* Rotating renames the file: never do that to a device or a FIFO. */
+  if (err == 0 && (o->rotate_size > 0 || o->rotate_every != UVLOG_ROTATE_NEVER) &&
+      (fstat(fs->fd, &st) != 0 || !S_ISREG(st.st_mode)))
+    err = UVLOG_EINVAL;
   if (err) {
     file_free(fs);
     return err;
