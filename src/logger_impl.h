@@ -83,8 +83,7 @@ struct uvlog_s {
   uvlog_entry_t *batch;        /* decoded records of the current batch */
   size_t batch_cap;
   size_t *msg_off;             /* per entry: offset into scratch or SIZE_MAX */
-  uvlog_entry_t *view;         /* the entries handed to one sink */
-  size_t *text_off;
+  size_t *text_off;            /* per rendered entry: offset into a sink's out */
   uvlog_buf_t scratch;         /* messages that are not plain ring bytes */
 };
 

@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "capture.h"
+#include "sink.h"
 #include "uvlog.h"
 
 #define LOG(log, lvl, ...) uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__)
@@ -315,9 +316,39 @@ Test(levels, sink_levels) {
   cr_assert_eq(uvlog_logger_flush(log, -1), 0);
   cr_assert_str_eq(all.text, "DEBUG d\nWARNING w\nCRITICAL c\n");
   cr_assert_str_eq(warn.text, "WARNING w\nCRITICAL c\n");
+  cr_assert_not_null(ws->share, "same format: the listener shares the rendering");
   uvlog_logger_destroy(log);
   capture_free(&all);
   capture_free(&warn);
+}
+
+/* Sinks with the same format share one rendering when their level allows
+ * (the listener's optimisation): each must still see exactly its records. */
+Test(levels, same_format_sinks_in_any_level_order) {
+  capture_t hi, lo, other;
+  capture_init(&hi);
+  capture_init(&lo);
+  capture_init(&other);
+  uvlog_t *log = make(NULL);
+  cr_assert_eq(uvlog_sink_add(log, capture_sink(&hi, UVLOG_LEVEL_ERROR)), 0);
+  cr_assert_eq(uvlog_sink_add(log, capture_sink(&lo, UVLOG_LEVEL_TRACE)), 0);
+  uvlog_sink_t *o = capture_sink(&other, UVLOG_LEVEL_INFO);
+  uvlog_format_options_t fo;
+  uvlog_format_options_init(&fo);
+  fo.pattern = "[%l] %m";
+  cr_assert_eq(uvlog_sink_set_format(o, &fo), 0);
+  cr_assert_eq(uvlog_sink_add(log, o), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  for (int l = UVLOG_LEVEL_TRACE; l < UVLOG_LEVEL_OFF; l++)
+    cr_assert_eq(LOG(log, (uvlog_level_t)l, "%d", l), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_str_eq(hi.text, "ERROR 5\nCRITICAL 6\n");
+  cr_assert_str_eq(lo.text, "TRACE 0\nDEBUG 1\nINFO 2\nNOTICE 3\nWARNING 4\nERROR 5\nCRITICAL 6\n");
+  cr_assert_str_eq(other.text, "[INFO] 2\n[NOTICE] 3\n[WARNING] 4\n[ERROR] 5\n[CRITICAL] 6\n");
+  uvlog_logger_destroy(log);
+  capture_free(&hi);
+  capture_free(&lo);
+  capture_free(&other);
 }
 
 typedef struct {
@@ -653,4 +684,59 @@ Test(messages, entry_fields) {
   snprintf(want, sizeof(want), "NOTICE %u file.c:77 fn m5\n", tid);
   cr_assert_str_eq(f.text, want);
   uvlog_logger_destroy(log);
+}
+
+/* ---- the listener's wake-up handshake ------------------------------------ */
+
+#include "logger.h"
+
+static size_t seen(capture_t *c) {
+  pthread_mutex_lock(&c->mu);
+  size_t n = c->entries;
+  pthread_mutex_unlock(&c->mu);
+  return n;
+}
+
+/* idle_park_ms = 0: the listener parks as soon as the ring is empty, so each
+ * record must wake it. No flush here (a flush sends its own wake-up): a lost
+ * wake-up hangs the loop below and the test times out. */
+Test(wakeup, every_record_wakes_a_parked_listener, .timeout = 60) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_options_t o;
+  uvlog_options_init(&o);
+  o.idle_park_ms = 0;
+  o.flush_interval_ms = 3600 * 1000; /* no timer wake-ups either */
+  uvlog_t *log = make(&o);
+  cr_assert_eq(uvlog_sink_add(log, capture_sink(&c, UVLOG_LEVEL_TRACE)), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  for (size_t i = 1; i <= 2000; i++) {
+    cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "w%zu", i), 0);
+    while (seen(&c) < i) sched_yield();
+  }
+  uvlog_logger_destroy(log);
+  capture_free(&c);
+}
+
+/* A producer stalled between claim and commit holds back the records after
+ * it; flush times out (it never "skips" the slot) and completes once the
+ * producer commits. */
+Test(wakeup, stalled_producer_holds_flush) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_t *log = started(&c, UVLOG_LEVEL_TRACE);
+  uvlog_rec_t *rec;
+  cr_assert_eq(uvlog__rec_begin(log, UVLOG_LEVEL_INFO, 5, &rec), 0);
+  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "after"), 0);
+  cr_assert_eq(uvlog_logger_flush(log, 30), UVLOG_ETIMEDOUT);
+  cr_assert_eq(seen(&c), 0, "nothing passes the stalled slot");
+  memcpy(rec->data, "first", 5);
+  uvlog__rec_commit(log, rec);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_str_eq(c.text, "INFO first\nINFO after\n");
+  cr_assert_eq(uvlog__rec_begin(log, UVLOG_LEVEL_INFO, uvlog__max_record(log) + 1, &rec),
+               UVLOG_EINVAL);
+  cr_assert_eq(uvlog__rec_begin(NULL, UVLOG_LEVEL_INFO, 1, &rec), UVLOG_EINVAL);
+  uvlog_logger_destroy(log);
+  capture_free(&c);
 }
