@@ -382,20 +382,43 @@ typedef enum uvlog_rotate_every {
 } uvlog_rotate_every_t;
 
 typedef struct uvlog_file_options {
-  unsigned mode;                 /* permission bits at creation; default 0640 */
+  unsigned mode;                 /* permission bits at creation; default 0640;
+                                    must include 0200 (owner write) */
   uint64_t rotate_size;          /* rotate when the file would exceed this many
                                     bytes; 0 = never by size */
   uvlog_rotate_every_t rotate_every; /* rotate by time; default never */
   int rotate_utc;                /* time boundaries in UTC (1, default) or local (0) */
-  int keep;                      /* rotated files kept: path.1 .. path.N; default 5 */
-  int reopen_on_sighup;          /* reopen when the process gets SIGHUP; default 0 */
+  int keep;                      /* rotated files kept: path.1 .. path.N; default 5,
+                                    at most UVLOG_FILE_MAX_KEEP; must be >= 1 when
+                                    any rotation is on */
+  int reopen_on_sighup;          /* reopen when the process gets SIGHUP (a
+                                    uv_signal_t on the listener's loop, from
+                                    logger start to close); default 0 */
+  int fsync_on_flush;            /* 1: the sink's flush calls fdatasync(); default 0
+                                    (flush has nothing to do: every write(2) has
+                                    already handed the bytes to the kernel) */
 } uvlog_file_options_t;
+
+#define UVLOG_FILE_MAX_KEEP 1000
 
 /** Fills `fo` with the defaults above. */
 UVLOG_EXPORT void uvlog_file_options_init(uvlog_file_options_t *fo);
-/** A sink appending to `path` (O_APPEND|O_CLOEXEC, created with `mode`).
- *  The path is opened now, so an unwritable path fails here (-errno).
- *  `opts` may be NULL. */
+/** A sink appending to `path` (O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, created
+ *  with `mode` as filtered by the process umask, like open(2)). The path is
+ *  opened now, so an unwritable path fails here with -errno (-ENOENT,
+ *  -ENOTDIR, -EACCES, -EISDIR...); a relative path is made absolute.
+ *  `opts` may be NULL. Rotation happens only between records: by size before
+ *  the record that would take the file past rotate_size (a longer record goes
+ *  alone into a fresh file); by time before the first record whose timestamp
+ *  is at or past the next hour/day boundary. It renames path.N-1 to path.N
+ *  ... path to path.1 (deleting what would become path.keep+1) and opens a
+ *  fresh path; if that fails the sink keeps writing the current file, reports
+ *  the error and retries a second later. The logger's reopen (and SIGHUP with
+ *  reopen_on_sighup) opens path again. See docs/file-sink.md.
+ *  Errors: UVLOG_EINVAL (NULL/empty path, keep < 0 or > UVLOG_FILE_MAX_KEEP,
+ *  keep == 0 with rotation on, rotation on something that is not a regular
+ *  file, mode > 07777 or without owner write, rotate_every or a 0/1 flag out
+ *  of range), -ENAMETOOLONG, UVLOG_ENOMEM, or open(2)'s -errno. */
 UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
                                         const uvlog_file_options_t *opts);
 
