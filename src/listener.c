@@ -73,6 +73,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "deferred.h"
 #include "logger_impl.h"
 
 #define BATCH_RECORDS 1024
@@ -112,8 +113,11 @@ static void set_state(uvlog_t *log, int st) {
  * (rendered, or with a marker appended) is appended to `scratch`, leaving
  * e->msg NULL: the caller points it into scratch once the batch is decoded
  * (scratch may move while it grows). */
-static void decode(const uvlog_rec_t *rec, uvlog_buf_t *scratch, uvlog_entry_t *e) {
+static void decode(uvlog_t *log, const uvlog_rec_t *rec, uvlog_buf_t *scratch,
+                   uvlog_entry_t *e) {
   size_t off = scratch->len;
+  int truncated = rec->flags & REC_F_TRUNCATED;
+  size_t orig_len = rec->orig_len;
   memset(e, 0, sizeof(*e));
   e->ts_ns = rec->ts_ns;
   e->tid = rec->tid;
@@ -126,15 +130,22 @@ static void decode(const uvlog_rec_t *rec, uvlog_buf_t *scratch, uvlog_entry_t *
     e->msg = (const char *)rec->data;
     e->msg_len = rec->msg_len;
     break;
-  /* A rendered type (REC_DEFERRED) appends its text to scratch and leaves
-   * e->msg NULL. */
+  case REC_DEFERRED: /* deferred.c renders; cut to max_record as uvlog_logv() does */
+    uvlog__deferred_render(rec, scratch);
+    if (scratch->len - off > log->max_record) {
+      truncated = 1;
+      orig_len = scratch->len - off > UINT32_MAX ? UINT32_MAX : scratch->len - off;
+      scratch->len = off + log->max_record;
+      uvlog__count_truncated(log);
+    }
+    break;
   default:
     uvlog_buf_puts(scratch, "<uvlog: unknown record type>");
     break;
   }
-  if (rec->flags & REC_F_TRUNCATED) {
+  if (truncated) {
     char mark[64];
-    int n = snprintf(mark, sizeof(mark), "\xe2\x80\xa6[truncated: %u bytes]", rec->orig_len);
+    int n = snprintf(mark, sizeof(mark), "\xe2\x80\xa6[truncated: %zu bytes]", orig_len);
     if (e->msg) uvlog_buf_append(scratch, e->msg, e->msg_len);
     uvlog_buf_append(scratch, mark, (size_t)n);
     e->msg = NULL;
@@ -212,7 +223,7 @@ static int drain(uvlog_t *log) {
     uint64_t next = ring_next(rec, pos);
     if (rec->type != REC_MARK) {
       log->msg_off[n] = log->scratch.len;
-      decode(rec, &log->scratch, &log->batch[n]);
+      decode(log, rec, &log->scratch, &log->batch[n]);
       n++;
     }
     pos = next;
