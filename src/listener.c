@@ -6,8 +6,9 @@
  * consumer side: it drains committed records in batches, decodes each into
  * a uvlog_entry_t, renders it with every sink's formatter and calls each
  * sink's write() once per batch, then releases the bytes to the producers.
- * Between batches it runs the loop without blocking (sinks' timers and
- * sockets), answers flush requests, reopens sinks, and reports drops.
+ * Between batches it answers flush requests, reopens sinks, reports drops,
+ * and (at most once per LOOP_POLL_NS, since each look is a system call) runs
+ * the loop without blocking for the sinks' timers and sockets.
  *
  * IDLE, POLLING AND PARKING
  * When the ring is empty the listener keeps polling (short sleeps) for
@@ -42,8 +43,9 @@
  * `senders` (seq_cst), loads `async_dead` (seq_cst) and sends only if it is
  * 0, then decrements `senders` (release). Before uv_close() on the handle
  * the listener stores async_dead = 1 (seq_cst) and waits until `senders`
- * (acquire) is 0: the same store-then-load pattern, so either the sender
- * sees the handle dead, or the listener sees the sender and waits for it.
+ * (seq_cst, which also acquires the decrement) is 0: the same
+ * store-then-load pattern, so either the sender sees the handle dead, or the
+ * listener sees the sender and waits for it.
  * All of it is async-signal-safe (uvlog_logger_reopen in a handler).
  *
  * FLUSH BARRIER
@@ -425,8 +427,9 @@ static void shutdown_listener(uvlog_t *log, int started) {
   for (uvlog_sink_t *s = log->sinks; s; s = s->next) uvlog__sink_close(s);
 
   atomic_store_explicit(&log->async_dead, 1, memory_order_seq_cst);
-  /* acquire: pairs with the senders' release decrement. */
-  while (atomic_load_explicit(&log->senders, memory_order_acquire) != 0) sched_yield();
+  /* seq_cst: the load half of the store-then-load handshake (SENDING
+   * SAFELY); it also acquires the senders' release decrement. */
+  while (atomic_load_explicit(&log->senders, memory_order_seq_cst) != 0) sched_yield();
   uv_close((uv_handle_t *)&log->async, NULL);
   uv_close((uv_handle_t *)&log->flush_timer, NULL);
   /* Let the sinks' close chains (shutdown, then close) finish; a sink that
