@@ -4,6 +4,7 @@
  * side of the lifecycle: close from atexit(), a logger in a forked child.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,31 @@ static int no_write(uvlog_sink_t *s, const uvlog_entry_t *e, size_t n) {
   (void)e;
   (void)n;
   return 0;
+}
+
+Test(stderr_sink, write_errors_are_counted) {
+  int ro = open("/dev/null", O_RDONLY); /* writing to it fails: EBADF */
+  cr_assert_geq(ro, 0);
+  int saved = dup(2);
+  dup2(ro, 2);
+  close(ro);
+  uvlog_t *log;
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
+  cr_assert_eq(uvlog_sink_stderr_create(&s), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  for (int i = 0; i < 10; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "lost %d", i), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  uvlog_sink_stats_t ss;
+  cr_assert_eq(uvlog_sink_stats(s, &ss), 0);
+  dup2(saved, 2);
+  close(saved);
+  cr_assert_eq(ss.written, 10);
+  cr_assert_eq(ss.dropped, 10, "every record is reported lost");
+  cr_assert_geq(ss.errors, 1);
+  cr_assert_eq(ss.last_error, -EBADF);
+  uvlog_logger_destroy(log);
 }
 
 /* Opens a pseudo-terminal; returns the slave fd (master in *m), or -1 where
