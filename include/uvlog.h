@@ -99,7 +99,8 @@ typedef enum uvlog_overflow {
    * were dropped at which levels. */
   UVLOG_OVERFLOW_DROP = 0,
   /* The caller waits for space. A call made on the listener thread itself
-   * (a sink that logs) never waits: it is dropped and counted instead. */
+   * (a sink that logs) never waits: it is dropped and counted instead, and
+   * so is a call made while the logger is not started (nothing drains). */
   UVLOG_OVERFLOW_BLOCK = 1
 } uvlog_overflow_t;
 
@@ -126,7 +127,8 @@ UVLOG_EXPORT int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts)
 
 /** Starts the listener thread; every added sink is opened on it first.
  *  Errors: UVLOG_EBUSY if already started, UVLOG_ECLOSED after close, or the
- *  first error a sink's open returned (then nothing is started). */
+ *  first error a sink's open returned (then nothing is started: every sink
+ *  is closed and the logger is closed, as after uvlog_logger_close()). */
 UVLOG_EXPORT int uvlog_logger_start(uvlog_t *log);
 
 /** Waits until every record accepted before the call has been written by
@@ -136,8 +138,8 @@ UVLOG_EXPORT int uvlog_logger_start(uvlog_t *log);
 UVLOG_EXPORT int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms);
 
 /** Stops accepting records, drains everything already accepted to the sinks,
- *  flushes and closes the sinks, joins the listener and frees everything but
- *  the handle and the ring. Idempotent; safe from atexit(). After it, log
+ *  flushes and closes the sinks (a flush still pending after 5 s is given
+ *  up), joins the listener and frees everything but the handle and the ring. Idempotent; safe from atexit(). After it, log
  *  calls return UVLOG_ECLOSED. Called from the listener thread it returns
  *  UVLOG_EDEADLK. A logger that was never started closes its sinks. */
 UVLOG_EXPORT int uvlog_logger_close(uvlog_t *log);
@@ -320,7 +322,9 @@ typedef struct uvlog_sink_vtable {
   /* Reopen files or reconnect (after rotation by another tool). May be NULL. */
   int (*reopen)(uvlog_sink_t *sink);
   /* Release everything. May start uv_close() on the sink's handles: the
-   * listener runs its loop until they are closed. May be NULL. */
+   * listener runs its loop until they are closed. May be NULL. Called
+   * exactly once, also when open failed or never ran (a logger that was
+   * never started: then on the thread that closes the logger). */
   void (*close)(uvlog_sink_t *sink);
 } uvlog_sink_vtable_t;
 
@@ -378,20 +382,43 @@ typedef enum uvlog_rotate_every {
 } uvlog_rotate_every_t;
 
 typedef struct uvlog_file_options {
-  unsigned mode;                 /* permission bits at creation; default 0640 */
+  unsigned mode;                 /* permission bits at creation; default 0640;
+                                    must include 0200 (owner write) */
   uint64_t rotate_size;          /* rotate when the file would exceed this many
                                     bytes; 0 = never by size */
   uvlog_rotate_every_t rotate_every; /* rotate by time; default never */
   int rotate_utc;                /* time boundaries in UTC (1, default) or local (0) */
-  int keep;                      /* rotated files kept: path.1 .. path.N; default 5 */
-  int reopen_on_sighup;          /* reopen when the process gets SIGHUP; default 0 */
+  int keep;                      /* rotated files kept: path.1 .. path.N; default 5,
+                                    at most UVLOG_FILE_MAX_KEEP; must be >= 1 when
+                                    any rotation is on */
+  int reopen_on_sighup;          /* reopen when the process gets SIGHUP (a
+                                    uv_signal_t on the listener's loop, from
+                                    logger start to close); default 0 */
+  int fsync_on_flush;            /* 1: the sink's flush calls fdatasync(); default 0
+                                    (flush has nothing to do: every write(2) has
+                                    already handed the bytes to the kernel) */
 } uvlog_file_options_t;
+
+#define UVLOG_FILE_MAX_KEEP 1000
 
 /** Fills `fo` with the defaults above. */
 UVLOG_EXPORT void uvlog_file_options_init(uvlog_file_options_t *fo);
-/** A sink appending to `path` (O_APPEND|O_CLOEXEC, created with `mode`).
- *  The path is opened now, so an unwritable path fails here (-errno).
- *  `opts` may be NULL. */
+/** A sink appending to `path` (O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, created
+ *  with `mode` as filtered by the process umask, like open(2)). The path is
+ *  opened now, so an unwritable path fails here with -errno (-ENOENT,
+ *  -ENOTDIR, -EACCES, -EISDIR...); a relative path is made absolute.
+ *  `opts` may be NULL. Rotation happens only between records: by size before
+ *  the record that would take the file past rotate_size (a longer record goes
+ *  alone into a fresh file); by time before the first record whose timestamp
+ *  is at or past the next hour/day boundary. It renames path.N-1 to path.N
+ *  ... path to path.1 (deleting what would become path.keep+1) and opens a
+ *  fresh path; if that fails the sink keeps writing the current file, reports
+ *  the error and retries a second later. The logger's reopen (and SIGHUP with
+ *  reopen_on_sighup) opens path again. See docs/file-sink.md.
+ *  Errors: UVLOG_EINVAL (NULL/empty path, keep < 0 or > UVLOG_FILE_MAX_KEEP,
+ *  keep == 0 with rotation on, rotation on something that is not a regular
+ *  file, mode > 07777 or without owner write, rotate_every or a 0/1 flag out
+ *  of range), -ENAMETOOLONG, UVLOG_ENOMEM, or open(2)'s -errno. */
 UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
                                         const uvlog_file_options_t *opts);
 

@@ -14,6 +14,13 @@
  * 33..126 become '_', then it is cut to the limit), because the caller never
  * chose it.
  *
+ * A pattern given with a kind other than TEXT is still checked (a bad one is
+ * UVLOG_EINVAL) and otherwise ignored; so is `color`.
+ *
+ * A NULL message is rendered as an empty one. A compiled formatter is never
+ * written to while rendering, so several threads may share one (the caches
+ * below are per thread).
+ *
  * Timestamps: uvlog_format_rfc3339_utc() converts days to a civil date with
  * integer arithmetic (no gmtime, no locale) and keeps the formatted
  * "YYYY-MM-DDThh:mm:ss" of the last second it saw in a thread-local cache, so
@@ -177,6 +184,7 @@ void uvlog_formatter_destroy(uvlog_formatter_t *f) {
 }
 
 void uvlog_formatter_format(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog_buf_t *out) {
+  if (!f || !e || !out) return;
   switch (f->kind) {
   case UVLOG_FORMAT_TEXT: uvlog_format_text(f, e, out); break;
   case UVLOG_FORMAT_JSON: uvlog_format_json(f, e, out); break;
@@ -267,7 +275,7 @@ void uvlog_format_escape(const char *s, size_t n, uvlog_buf_t *out) {
   while (i < n) {
     size_t run = i;
     while (run < n && !needs_escape((unsigned char)s[run])) run++;
-    uvlog_buf_append(out, s + i, run - i);
+    fmt_put(out, s + i, run - i);
     if (run == n) break;
     unsigned char c = (unsigned char)s[run];
     char esc[4] = {'\\', 0, 0, 0};
@@ -283,7 +291,7 @@ void uvlog_format_escape(const char *s, size_t n, uvlog_buf_t *out) {
       esc[3] = hex[c & 0xf];
       len = 4;
     }
-    uvlog_buf_append(out, esc, len);
+    fmt_put(out, esc, len);
     i = run + 1;
   }
 }

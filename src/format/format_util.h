@@ -2,9 +2,9 @@
  * format_util.h -- small helpers private to the formatters (src/format/).
  *
  * Everything here is locale-free and allocation-free except for buffer
- * growth: decimal numbers, level names, the syslog severity of a level, the
- * base name of a path and a UTF-8 sequence checker. Nothing outside
- * src/format/ includes this file.
+ * growth: appends, decimal numbers, level names, the base name of a path
+ * and a UTF-8 sequence checker. Only src/format/ and test_format.c include
+ * this file.
  */
 #ifndef UVLOG_FORMAT_UTIL_H
 #define UVLOG_FORMAT_UTIL_H
@@ -15,6 +15,27 @@
 
 #include "format.h"
 
+/* Appends like uvlog_buf_append()/putc()/puts(), but skips the out-of-line
+ * uvlog_buf_reserve() call when the buffer already has room (the common case
+ * once the listener's buffer has grown): renderers append many short pieces. */
+static inline void fmt_put(uvlog_buf_t *out, const void *p, size_t n) {
+  if (out->cap - out->len >= n && !out->oom) {
+    if (n) memcpy(out->data + out->len, p, n);
+    out->len += n;
+  } else {
+    uvlog_buf_append(out, p, n);
+  }
+}
+
+static inline void fmt_putc(uvlog_buf_t *out, char c) {
+  if (out->cap > out->len && !out->oom) out->data[out->len++] = c;
+  else uvlog_buf_putc(out, c);
+}
+
+static inline void fmt_puts(uvlog_buf_t *out, const char *s) {
+  fmt_put(out, s, strlen(s));
+}
+
 /* Appends the decimal form of `v`. */
 static inline void fmt_put_u64(uvlog_buf_t *out, uint64_t v) {
   char tmp[20];
@@ -23,12 +44,12 @@ static inline void fmt_put_u64(uvlog_buf_t *out, uint64_t v) {
     tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10);
     v /= 10;
   } while (v);
-  uvlog_buf_append(out, tmp + sizeof tmp - n, n);
+  fmt_put(out, tmp + sizeof tmp - n, n);
 }
 
 static inline void fmt_put_i64(uvlog_buf_t *out, int64_t v) {
   if (v < 0) {
-    uvlog_buf_putc(out, '-');
+    fmt_putc(out, '-');
     fmt_put_u64(out, (uint64_t)0 - (uint64_t)v); /* well defined for INT64_MIN */
   } else {
     fmt_put_u64(out, (uint64_t)v);
@@ -57,14 +78,6 @@ static inline const char *fmt_level_lower(uvlog_level_t l) {
   static const char *const names[UVLOG_LEVEL_COUNT] = {
       "trace", "debug", "info", "notice", "warning", "error", "critical"};
   return fmt_level_valid(l) ? names[l] : "?";
-}
-
-/* Syslog severity (0..7) of a level, as documented beside uvlog_level_t.
- * (logger.c's uvlog_level_to_syslog() has the same mapping; this copy keeps
- * the formatters free of the core.) Invalid values map to debug (7). */
-static inline int fmt_level_severity(uvlog_level_t l) {
-  static const int sev[UVLOG_LEVEL_COUNT] = {7, 7, 6, 5, 4, 3, 2};
-  return fmt_level_valid(l) ? sev[l] : 7;
 }
 
 /* The part of `path` after its last '/'. */
