@@ -598,42 +598,106 @@ static inline uvlog_arg_t uvlog__arg_ld(long double v) { /* never used: see UVLO
 #define UVLOG__FIRST_(f, ...) f
 
 /* Generated: argument counting (0..16, or M for 17..63) and per-count lists. */
-#define UVLOG__NARGS(...) UVLOG__NARGS_(__VA_ARGS__, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, ~)
-#define UVLOG__NARGS_(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33, _34, _35, _36, _37, _38, _39, _40, _41, _42, _43, _44, _45, _46, _47, _48, _49, _50, _51, _52, _53, _54, _55, _56, _57, _58, _59, _60, _61, _62, _63, n, ...) n
+#define UVLOG__NARGS(...) UVLOG__NARGS_(__VA_ARGS__, M, M, M, M, M, M, M, M, M, M, M, M, M, M,   \
+    M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M,    \
+    M, M, M, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, ~)
+#define UVLOG__NARGS_(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15,      \
+    _16, _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33,    \
+    _34, _35, _36, _37, _38, _39, _40, _41, _42, _43, _44, _45, _46, _47, _48, _49, _50, _51,    \
+    _52, _53, _54, _55, _56, _57, _58, _59, _60, _61, _62, _63, n, ...) n
 #define UVLOG__ARGV_0(f) ((const uvlog_arg_t *)0)
 #define UVLOG__OKS_0(f) 1
 #define UVLOG__ARGV_1(f, a1) ((const uvlog_arg_t[]){UVLOG__ARG(a1)})
 #define UVLOG__OKS_1(f, a1) (UVLOG__OK(a1))
 #define UVLOG__ARGV_2(f, a1, a2) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2)})
 #define UVLOG__OKS_2(f, a1, a2) (UVLOG__OK(a1) & UVLOG__OK(a2))
-#define UVLOG__ARGV_3(f, a1, a2, a3) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3)})
+#define UVLOG__ARGV_3(f, a1, a2, a3) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2),      \
+    UVLOG__ARG(a3)})
 #define UVLOG__OKS_3(f, a1, a2, a3) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3))
-#define UVLOG__ARGV_4(f, a1, a2, a3, a4) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4)})
-#define UVLOG__OKS_4(f, a1, a2, a3, a4) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4))
-#define UVLOG__ARGV_5(f, a1, a2, a3, a4, a5) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5)})
-#define UVLOG__OKS_5(f, a1, a2, a3, a4, a5) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5))
-#define UVLOG__ARGV_6(f, a1, a2, a3, a4, a5, a6) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6)})
-#define UVLOG__OKS_6(f, a1, a2, a3, a4, a5, a6) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6))
-#define UVLOG__ARGV_7(f, a1, a2, a3, a4, a5, a6, a7) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7)})
-#define UVLOG__OKS_7(f, a1, a2, a3, a4, a5, a6, a7) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7))
-#define UVLOG__ARGV_8(f, a1, a2, a3, a4, a5, a6, a7, a8) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8)})
-#define UVLOG__OKS_8(f, a1, a2, a3, a4, a5, a6, a7, a8) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8))
-#define UVLOG__ARGV_9(f, a1, a2, a3, a4, a5, a6, a7, a8, a9) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9)})
-#define UVLOG__OKS_9(f, a1, a2, a3, a4, a5, a6, a7, a8, a9) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9))
-#define UVLOG__ARGV_10(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10)})
-#define UVLOG__OKS_10(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10))
-#define UVLOG__ARGV_11(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10), UVLOG__ARG(a11)})
-#define UVLOG__OKS_11(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11))
-#define UVLOG__ARGV_12(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10), UVLOG__ARG(a11), UVLOG__ARG(a12)})
-#define UVLOG__OKS_12(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) & UVLOG__OK(a12))
-#define UVLOG__ARGV_13(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10), UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13)})
-#define UVLOG__OKS_13(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13))
-#define UVLOG__ARGV_14(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10), UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14)})
-#define UVLOG__OKS_14(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14))
-#define UVLOG__ARGV_15(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10), UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14), UVLOG__ARG(a15)})
-#define UVLOG__OKS_15(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14) & UVLOG__OK(a15))
-#define UVLOG__ARGV_16(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10), UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14), UVLOG__ARG(a15), UVLOG__ARG(a16)})
-#define UVLOG__OKS_16(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14) & UVLOG__OK(a15) & UVLOG__OK(a16))
+#define UVLOG__ARGV_4(f, a1, a2, a3, a4) ((const uvlog_arg_t[]){UVLOG__ARG(a1),                  \
+    UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4)})
+#define UVLOG__OKS_4(f, a1, a2, a3, a4) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) &         \
+    UVLOG__OK(a4))
+#define UVLOG__ARGV_5(f, a1, a2, a3, a4, a5) ((const uvlog_arg_t[]){UVLOG__ARG(a1),              \
+    UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5)})
+#define UVLOG__OKS_5(f, a1, a2, a3, a4, a5) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) &     \
+    UVLOG__OK(a4) & UVLOG__OK(a5))
+#define UVLOG__ARGV_6(f, a1, a2, a3, a4, a5, a6) ((const uvlog_arg_t[]){UVLOG__ARG(a1),          \
+    UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6)})
+#define UVLOG__OKS_6(f, a1, a2, a3, a4, a5, a6) (UVLOG__OK(a1) & UVLOG__OK(a2) &                 \
+    UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6))
+#define UVLOG__ARGV_7(f, a1, a2, a3, a4, a5, a6, a7) ((const uvlog_arg_t[]){UVLOG__ARG(a1),      \
+    UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6),              \
+    UVLOG__ARG(a7)})
+#define UVLOG__OKS_7(f, a1, a2, a3, a4, a5, a6, a7) (UVLOG__OK(a1) & UVLOG__OK(a2) &             \
+    UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7))
+#define UVLOG__ARGV_8(f, a1, a2, a3, a4, a5, a6, a7, a8) ((const uvlog_arg_t[]){                 \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8)})
+#define UVLOG__OKS_8(f, a1, a2, a3, a4, a5, a6, a7, a8) (UVLOG__OK(a1) & UVLOG__OK(a2) &         \
+    UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) &              \
+    UVLOG__OK(a8))
+#define UVLOG__ARGV_9(f, a1, a2, a3, a4, a5, a6, a7, a8, a9) ((const uvlog_arg_t[]){             \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9)})
+#define UVLOG__OKS_9(f, a1, a2, a3, a4, a5, a6, a7, a8, a9) (UVLOG__OK(a1) & UVLOG__OK(a2) &     \
+    UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) &              \
+    UVLOG__OK(a8) & UVLOG__OK(a9))
+#define UVLOG__ARGV_10(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) ((const uvlog_arg_t[]){       \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10)})
+#define UVLOG__OKS_10(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) (UVLOG__OK(a1) &               \
+    UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) &              \
+    UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10))
+#define UVLOG__ARGV_11(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) ((const uvlog_arg_t[]){  \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11)})
+#define UVLOG__OKS_11(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) (UVLOG__OK(a1) &          \
+    UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) &              \
+    UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11))
+#define UVLOG__ARGV_12(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12)})
+#define UVLOG__OKS_12(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) (UVLOG__OK(a1) &     \
+    UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) &              \
+    UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) &            \
+    UVLOG__OK(a12))
+#define UVLOG__ARGV_13(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13)})
+#define UVLOG__OKS_13(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) (               \
+    UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) &              \
+    UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) &             \
+    UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13))
+#define UVLOG__ARGV_14(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14)})
+#define UVLOG__OKS_14(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14) (          \
+    UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) &              \
+    UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) &             \
+    UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14))
+#define UVLOG__ARGV_15(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14), UVLOG__ARG(a15)})
+#define UVLOG__OKS_15(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) (     \
+    UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) &              \
+    UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) &             \
+    UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14) & UVLOG__OK(a15))
+#define UVLOG__ARGV_16(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14), UVLOG__ARG(a15),         \
+    UVLOG__ARG(a16)})
+#define UVLOG__OKS_16(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16) ( \
+    UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) &              \
+    UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) &             \
+    UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14) & UVLOG__OK(a15) &         \
+    UVLOG__OK(a16))
 #define UVLOG__ARGV_M(...) ((const uvlog_arg_t *)0)
 #define UVLOG__OKS_M(...) 0
 #define UVLOG__CNT_M 0
@@ -663,7 +727,7 @@ static inline uvlog_arg_t uvlog__arg_ld(long double v) { /* never used: see UVLO
     uvlog_t *uvlog__log_ = (log);                                                       \
     uvlog_level_t uvlog__lvl_ = (lvl);                                                  \
     int uvlog__rc_;                                                                     \
-    if ((int)uvlog__lvl_ < (int)UVLOG_MIN_LEVEL)                                                \
+    if ((int)uvlog__lvl_ < (int)UVLOG_MIN_LEVEL)                                        \
       uvlog__rc_ = UVLOG_EFILTERED;                                                     \
     else if (UVLOG__IS_LIT(UVLOG__FIRST(__VA_ARGS__)) &&                                \
              UVLOG__CAT(UVLOG__OKS_, UVLOG__NARGS(__VA_ARGS__))(__VA_ARGS__) &&         \

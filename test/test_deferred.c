@@ -593,3 +593,24 @@ Test(deferred, producer_path_does_not_malloc) {
   cr_log_info("skipped under a sanitizer (it replaces malloc)");
 }
 #endif
+
+/* UVLOG_MIN_LEVEL is read where a macro expands: raising it here compiles
+ * the INFO call below to "filtered", arguments never evaluated. */
+#undef UVLOG_MIN_LEVEL
+#define UVLOG_MIN_LEVEL UVLOG_LEVEL_WARNING
+Test(deferred, compile_time_min_level) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_t *log = make_logger(&c, 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  side_effects = 0;
+  cr_assert_eq(UVLOG_INFO_TO(log, "gone %d", bump()), UVLOG_EFILTERED);
+  cr_assert_eq(UVLOG_INFOF_TO(log, "gone %d", bump()), UVLOG_EFILTERED);
+  cr_assert_eq(side_effects, 0, "arguments of a compiled-out call were evaluated");
+  cr_assert_eq(UVLOG_WARNING_TO(log, "kept %d", bump()), 0);
+  cr_assert_eq(side_effects, 1);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_eq(c.entries, 1);
+  uvlog_logger_destroy(log);
+  capture_free(&c);
+}
