@@ -99,7 +99,8 @@ typedef enum uvlog_overflow {
    * were dropped at which levels. */
   UVLOG_OVERFLOW_DROP = 0,
   /* The caller waits for space. A call made on the listener thread itself
-   * (a sink that logs) never waits: it is dropped and counted instead. */
+   * (a sink that logs) never waits: it is dropped and counted instead, and
+   * so is a call made while the logger is not started (nothing drains). */
   UVLOG_OVERFLOW_BLOCK = 1
 } uvlog_overflow_t;
 
@@ -126,7 +127,8 @@ UVLOG_EXPORT int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts)
 
 /** Starts the listener thread; every added sink is opened on it first.
  *  Errors: UVLOG_EBUSY if already started, UVLOG_ECLOSED after close, or the
- *  first error a sink's open returned (then nothing is started). */
+ *  first error a sink's open returned (then nothing is started: every sink
+ *  is closed and the logger is closed, as after uvlog_logger_close()). */
 UVLOG_EXPORT int uvlog_logger_start(uvlog_t *log);
 
 /** Waits until every record accepted before the call has been written by
@@ -136,8 +138,8 @@ UVLOG_EXPORT int uvlog_logger_start(uvlog_t *log);
 UVLOG_EXPORT int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms);
 
 /** Stops accepting records, drains everything already accepted to the sinks,
- *  flushes and closes the sinks, joins the listener and frees everything but
- *  the handle and the ring. Idempotent; safe from atexit(). After it, log
+ *  flushes and closes the sinks (a flush still pending after 5 s is given
+ *  up), joins the listener and frees everything but the handle and the ring. Idempotent; safe from atexit(). After it, log
  *  calls return UVLOG_ECLOSED. Called from the listener thread it returns
  *  UVLOG_EDEADLK. A logger that was never started closes its sinks. */
 UVLOG_EXPORT int uvlog_logger_close(uvlog_t *log);
@@ -320,7 +322,9 @@ typedef struct uvlog_sink_vtable {
   /* Reopen files or reconnect (after rotation by another tool). May be NULL. */
   int (*reopen)(uvlog_sink_t *sink);
   /* Release everything. May start uv_close() on the sink's handles: the
-   * listener runs its loop until they are closed. May be NULL. */
+   * listener runs its loop until they are closed. May be NULL. Called
+   * exactly once, also when open failed or never ran (a logger that was
+   * never started: then on the thread that closes the logger). */
   void (*close)(uvlog_sink_t *sink);
 } uvlog_sink_vtable_t;
 
@@ -378,7 +382,8 @@ typedef enum uvlog_rotate_every {
 } uvlog_rotate_every_t;
 
 typedef struct uvlog_file_options {
-  unsigned mode;                 /* permission bits at creation; default 0640 */
+  unsigned mode;                 /* permission bits at creation; default 0640;
+                                    must include 0200 (owner write) */
   uint64_t rotate_size;          /* rotate when the file would exceed this many
                                     bytes; 0 = never by size */
   uvlog_rotate_every_t rotate_every; /* rotate by time; default never */
@@ -386,7 +391,9 @@ typedef struct uvlog_file_options {
   int keep;                      /* rotated files kept: path.1 .. path.N; default 5,
                                     at most UVLOG_FILE_MAX_KEEP; must be >= 1 when
                                     any rotation is on */
-  int reopen_on_sighup;          /* reopen when the process gets SIGHUP; default 0 */
+  int reopen_on_sighup;          /* reopen when the process gets SIGHUP (a
+                                    uv_signal_t on the listener's loop, from
+                                    logger start to close); default 0 */
   int fsync_on_flush;            /* 1: the sink's flush calls fdatasync(); default 0
                                     (flush has nothing to do: every write(2) has
                                     already handed the bytes to the kernel) */
@@ -397,20 +404,21 @@ typedef struct uvlog_file_options {
 /** Fills `fo` with the defaults above. */
 UVLOG_EXPORT void uvlog_file_options_init(uvlog_file_options_t *fo);
 /** A sink appending to `path` (O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, created
- *  with `mode` as filtered by the process umask, like open(2)).
- *  The path is opened now, so an unwritable path fails here with -errno
- *  (-ENOENT, -ENOTDIR, -EACCES, -EISDIR...). `opts` may be NULL.
- *  Size rotation happens between records, before the record that would make
- *  the file exceed rotate_size (a record longer than rotate_size goes alone
- *  into a fresh file); time rotation before the first record whose timestamp
- *  is at or past the next hour/day boundary. Rotation renames path.N-1 to
- *  path.N ... path to path.1 (the file that would become path.keep+1 is
- *  deleted) and opens a fresh path; if it fails the sink keeps writing the current file,
- *  reports the error and retries a second later. The logger's reopen (and
- *  SIGHUP with reopen_on_sighup) closes and reopens path.
+ *  with `mode` as filtered by the process umask, like open(2)). The path is
+ *  opened now, so an unwritable path fails here with -errno (-ENOENT,
+ *  -ENOTDIR, -EACCES, -EISDIR...); a relative path is made absolute.
+ *  `opts` may be NULL. Rotation happens only between records: by size before
+ *  the record that would take the file past rotate_size (a longer record goes
+ *  alone into a fresh file); by time before the first record whose timestamp
+ *  is at or past the next hour/day boundary. It renames path.N-1 to path.N
+ *  ... path to path.1 (deleting what would become path.keep+1) and opens a
+ *  fresh path; if that fails the sink keeps writing the current file, reports
+ *  the error and retries a second later. The logger's reopen (and SIGHUP with
+ *  reopen_on_sighup) opens path again. See docs/file-sink.md.
  *  Errors: UVLOG_EINVAL (NULL/empty path, keep < 0 or > UVLOG_FILE_MAX_KEEP,
- *  keep == 0 with rotation on, mode > 07777, rotate_every or a flag out of
- *  range), -ENAMETOOLONG, UVLOG_ENOMEM, or open(2)'s -errno. */
+ *  keep == 0 with rotation on, rotation on something that is not a regular
+ *  file, mode > 07777 or without owner write, rotate_every or a 0/1 flag out
+ *  of range), -ENAMETOOLONG, UVLOG_ENOMEM, or open(2)'s -errno. */
 UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
                                         const uvlog_file_options_t *opts);
 
@@ -590,42 +598,106 @@ static inline uvlog_arg_t uvlog__arg_ld(long double v) { /* never used: see UVLO
 #define UVLOG__FIRST_(f, ...) f
 
 /* Generated: argument counting (0..16, or M for 17..63) and per-count lists. */
-#define UVLOG__NARGS(...) UVLOG__NARGS_(__VA_ARGS__, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, ~)
-#define UVLOG__NARGS_(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33, _34, _35, _36, _37, _38, _39, _40, _41, _42, _43, _44, _45, _46, _47, _48, _49, _50, _51, _52, _53, _54, _55, _56, _57, _58, _59, _60, _61, _62, _63, n, ...) n
+#define UVLOG__NARGS(...) UVLOG__NARGS_(__VA_ARGS__, M, M, M, M, M, M, M, M, M, M, M, M, M, M,   \
+    M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M,    \
+    M, M, M, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, ~)
+#define UVLOG__NARGS_(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15,      \
+    _16, _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33,    \
+    _34, _35, _36, _37, _38, _39, _40, _41, _42, _43, _44, _45, _46, _47, _48, _49, _50, _51,    \
+    _52, _53, _54, _55, _56, _57, _58, _59, _60, _61, _62, _63, n, ...) n
 #define UVLOG__ARGV_0(f) ((const uvlog_arg_t *)0)
 #define UVLOG__OKS_0(f) 1
 #define UVLOG__ARGV_1(f, a1) ((const uvlog_arg_t[]){UVLOG__ARG(a1)})
 #define UVLOG__OKS_1(f, a1) (UVLOG__OK(a1))
 #define UVLOG__ARGV_2(f, a1, a2) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2)})
 #define UVLOG__OKS_2(f, a1, a2) (UVLOG__OK(a1) & UVLOG__OK(a2))
-#define UVLOG__ARGV_3(f, a1, a2, a3) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3)})
+#define UVLOG__ARGV_3(f, a1, a2, a3) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2),      \
+    UVLOG__ARG(a3)})
 #define UVLOG__OKS_3(f, a1, a2, a3) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3))
-#define UVLOG__ARGV_4(f, a1, a2, a3, a4) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4)})
-#define UVLOG__OKS_4(f, a1, a2, a3, a4) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4))
-#define UVLOG__ARGV_5(f, a1, a2, a3, a4, a5) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5)})
-#define UVLOG__OKS_5(f, a1, a2, a3, a4, a5) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5))
-#define UVLOG__ARGV_6(f, a1, a2, a3, a4, a5, a6) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6)})
-#define UVLOG__OKS_6(f, a1, a2, a3, a4, a5, a6) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6))
-#define UVLOG__ARGV_7(f, a1, a2, a3, a4, a5, a6, a7) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7)})
-#define UVLOG__OKS_7(f, a1, a2, a3, a4, a5, a6, a7) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7))
-#define UVLOG__ARGV_8(f, a1, a2, a3, a4, a5, a6, a7, a8) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8)})
-#define UVLOG__OKS_8(f, a1, a2, a3, a4, a5, a6, a7, a8) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8))
-#define UVLOG__ARGV_9(f, a1, a2, a3, a4, a5, a6, a7, a8, a9) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9)})
-#define UVLOG__OKS_9(f, a1, a2, a3, a4, a5, a6, a7, a8, a9) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9))
-#define UVLOG__ARGV_10(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10)})
-#define UVLOG__OKS_10(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10))
-#define UVLOG__ARGV_11(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10), UVLOG__ARG(a11)})
-#define UVLOG__OKS_11(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11))
-#define UVLOG__ARGV_12(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10), UVLOG__ARG(a11), UVLOG__ARG(a12)})
-#define UVLOG__OKS_12(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) & UVLOG__OK(a12))
-#define UVLOG__ARGV_13(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10), UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13)})
-#define UVLOG__OKS_13(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13))
-#define UVLOG__ARGV_14(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10), UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14)})
-#define UVLOG__OKS_14(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14))
-#define UVLOG__ARGV_15(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10), UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14), UVLOG__ARG(a15)})
-#define UVLOG__OKS_15(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14) & UVLOG__OK(a15))
-#define UVLOG__ARGV_16(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10), UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14), UVLOG__ARG(a15), UVLOG__ARG(a16)})
-#define UVLOG__OKS_16(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14) & UVLOG__OK(a15) & UVLOG__OK(a16))
+#define UVLOG__ARGV_4(f, a1, a2, a3, a4) ((const uvlog_arg_t[]){UVLOG__ARG(a1),                  \
+    UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4)})
+#define UVLOG__OKS_4(f, a1, a2, a3, a4) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) &         \
+    UVLOG__OK(a4))
+#define UVLOG__ARGV_5(f, a1, a2, a3, a4, a5) ((const uvlog_arg_t[]){UVLOG__ARG(a1),              \
+    UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5)})
+#define UVLOG__OKS_5(f, a1, a2, a3, a4, a5) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) &     \
+    UVLOG__OK(a4) & UVLOG__OK(a5))
+#define UVLOG__ARGV_6(f, a1, a2, a3, a4, a5, a6) ((const uvlog_arg_t[]){UVLOG__ARG(a1),          \
+    UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6)})
+#define UVLOG__OKS_6(f, a1, a2, a3, a4, a5, a6) (UVLOG__OK(a1) & UVLOG__OK(a2) &                 \
+    UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6))
+#define UVLOG__ARGV_7(f, a1, a2, a3, a4, a5, a6, a7) ((const uvlog_arg_t[]){UVLOG__ARG(a1),      \
+    UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6),              \
+    UVLOG__ARG(a7)})
+#define UVLOG__OKS_7(f, a1, a2, a3, a4, a5, a6, a7) (UVLOG__OK(a1) & UVLOG__OK(a2) &             \
+    UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7))
+#define UVLOG__ARGV_8(f, a1, a2, a3, a4, a5, a6, a7, a8) ((const uvlog_arg_t[]){                 \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8)})
+#define UVLOG__OKS_8(f, a1, a2, a3, a4, a5, a6, a7, a8) (UVLOG__OK(a1) & UVLOG__OK(a2) &         \
+    UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) &              \
+    UVLOG__OK(a8))
+#define UVLOG__ARGV_9(f, a1, a2, a3, a4, a5, a6, a7, a8, a9) ((const uvlog_arg_t[]){             \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9)})
+#define UVLOG__OKS_9(f, a1, a2, a3, a4, a5, a6, a7, a8, a9) (UVLOG__OK(a1) & UVLOG__OK(a2) &     \
+    UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) &              \
+    UVLOG__OK(a8) & UVLOG__OK(a9))
+#define UVLOG__ARGV_10(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) ((const uvlog_arg_t[]){       \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10)})
+#define UVLOG__OKS_10(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) (UVLOG__OK(a1) &               \
+    UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) &              \
+    UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10))
+#define UVLOG__ARGV_11(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) ((const uvlog_arg_t[]){  \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11)})
+#define UVLOG__OKS_11(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) (UVLOG__OK(a1) &          \
+    UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) &              \
+    UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11))
+#define UVLOG__ARGV_12(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12)})
+#define UVLOG__OKS_12(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) (UVLOG__OK(a1) &     \
+    UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) &              \
+    UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) &            \
+    UVLOG__OK(a12))
+#define UVLOG__ARGV_13(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13)})
+#define UVLOG__OKS_13(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) (               \
+    UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) &              \
+    UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) &             \
+    UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13))
+#define UVLOG__ARGV_14(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14)})
+#define UVLOG__OKS_14(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14) (          \
+    UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) &              \
+    UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) &             \
+    UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14))
+#define UVLOG__ARGV_15(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14), UVLOG__ARG(a15)})
+#define UVLOG__OKS_15(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) (     \
+    UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) &              \
+    UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) &             \
+    UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14) & UVLOG__OK(a15))
+#define UVLOG__ARGV_16(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14), UVLOG__ARG(a15),         \
+    UVLOG__ARG(a16)})
+#define UVLOG__OKS_16(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16) ( \
+    UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) &              \
+    UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) &             \
+    UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14) & UVLOG__OK(a15) &         \
+    UVLOG__OK(a16))
 #define UVLOG__ARGV_M(...) ((const uvlog_arg_t *)0)
 #define UVLOG__OKS_M(...) 0
 #define UVLOG__CNT_M 0
@@ -655,7 +727,7 @@ static inline uvlog_arg_t uvlog__arg_ld(long double v) { /* never used: see UVLO
     uvlog_t *uvlog__log_ = (log);                                                       \
     uvlog_level_t uvlog__lvl_ = (lvl);                                                  \
     int uvlog__rc_;                                                                     \
-    if ((int)uvlog__lvl_ < (int)UVLOG_MIN_LEVEL)                                                \
+    if ((int)uvlog__lvl_ < (int)UVLOG_MIN_LEVEL)                                        \
       uvlog__rc_ = UVLOG_EFILTERED;                                                     \
     else if (UVLOG__IS_LIT(UVLOG__FIRST(__VA_ARGS__)) &&                                \
              UVLOG__CAT(UVLOG__OKS_, UVLOG__NARGS(__VA_ARGS__))(__VA_ARGS__) &&         \

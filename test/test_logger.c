@@ -12,9 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "capture.h"
+#include "sink.h"
 #include "uvlog.h"
 
 #define LOG(log, lvl, ...) uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__)
@@ -312,9 +316,39 @@ Test(levels, sink_levels) {
   cr_assert_eq(uvlog_logger_flush(log, -1), 0);
   cr_assert_str_eq(all.text, "DEBUG d\nWARNING w\nCRITICAL c\n");
   cr_assert_str_eq(warn.text, "WARNING w\nCRITICAL c\n");
+  cr_assert_not_null(ws->share, "same format: the listener shares the rendering");
   uvlog_logger_destroy(log);
   capture_free(&all);
   capture_free(&warn);
+}
+
+/* Sinks with the same format share one rendering when their level allows
+ * (the listener's optimisation): each must still see exactly its records. */
+Test(levels, same_format_sinks_in_any_level_order) {
+  capture_t hi, lo, other;
+  capture_init(&hi);
+  capture_init(&lo);
+  capture_init(&other);
+  uvlog_t *log = make(NULL);
+  cr_assert_eq(uvlog_sink_add(log, capture_sink(&hi, UVLOG_LEVEL_ERROR)), 0);
+  cr_assert_eq(uvlog_sink_add(log, capture_sink(&lo, UVLOG_LEVEL_TRACE)), 0);
+  uvlog_sink_t *o = capture_sink(&other, UVLOG_LEVEL_INFO);
+  uvlog_format_options_t fo;
+  uvlog_format_options_init(&fo);
+  fo.pattern = "[%l] %m";
+  cr_assert_eq(uvlog_sink_set_format(o, &fo), 0);
+  cr_assert_eq(uvlog_sink_add(log, o), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  for (int l = UVLOG_LEVEL_TRACE; l < UVLOG_LEVEL_OFF; l++)
+    cr_assert_eq(LOG(log, (uvlog_level_t)l, "%d", l), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_str_eq(hi.text, "ERROR 5\nCRITICAL 6\n");
+  cr_assert_str_eq(lo.text, "TRACE 0\nDEBUG 1\nINFO 2\nNOTICE 3\nWARNING 4\nERROR 5\nCRITICAL 6\n");
+  cr_assert_str_eq(other.text, "[INFO] 2\n[NOTICE] 3\n[WARNING] 4\n[ERROR] 5\n[CRITICAL] 6\n");
+  uvlog_logger_destroy(log);
+  capture_free(&hi);
+  capture_free(&lo);
+  capture_free(&other);
 }
 
 typedef struct {
@@ -596,5 +630,176 @@ Test(flush, waits_for_pending_sink_flush) {
   cr_assert_eq(uvlog_sink_stats(s, &ss), 0);
   cr_assert_eq(ss.written, 102);
   cr_assert_eq(ss.errors, 0);
+  uvlog_logger_destroy(log);
+}
+
+/* ---- what a sink sees ----------------------------------------------------- */
+
+typedef struct {
+  uvlog_entry_t e;
+  char msg[64];
+  char text[256];
+  int n;
+} first_t;
+
+static int keep_first(uvlog_sink_t *s, const uvlog_entry_t *e, size_t n) {
+  first_t *f = uvlog_sink_data(s);
+  if (f->n++ == 0 && n > 0) {
+    f->e = e[0];
+    snprintf(f->msg, sizeof(f->msg), "%.*s", (int)e[0].msg_len, e[0].msg);
+    snprintf(f->text, sizeof(f->text), "%.*s", (int)e[0].text_len, e[0].text);
+  }
+  return 0;
+}
+
+Test(messages, entry_fields) {
+  static const uvlog_sink_vtable_t vt = {"first", NULL, keep_first, NULL, NULL, NULL};
+  first_t f;
+  memset(&f, 0, sizeof(f));
+  uvlog_t *log = make(NULL);
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_sink_create(&s, &vt, &f), 0);
+  uvlog_format_options_t fo;
+  uvlog_format_options_init(&fo);
+  fo.pattern = "%l %T %f:%n %u %m";
+  cr_assert_eq(uvlog_sink_set_format(s, &fo), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  struct timespec t0;
+  clock_gettime(CLOCK_REALTIME, &t0);
+  cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_NOTICE, "dir/file.c", 77, "fn", "m%d", 5), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  uint32_t tid = (uint32_t)syscall(SYS_gettid);
+  cr_assert_eq(f.e.tid, tid);
+  cr_assert_eq(f.e.level, UVLOG_LEVEL_NOTICE);
+  cr_assert_str_eq(f.e.file, "dir/file.c");
+  cr_assert_str_eq(f.e.func, "fn");
+  cr_assert_eq(f.e.line, 77);
+  cr_assert_eq(f.e.flags, 0);
+  cr_assert_str_eq(f.msg, "m5");
+  int64_t t0_ns = (int64_t)t0.tv_sec * 1000000000 + t0.tv_nsec;
+  cr_assert_geq(f.e.ts_ns, t0_ns - 1000000000, "a wall-clock timestamp");
+  cr_assert_lt(f.e.ts_ns, t0_ns + (int64_t)3600 * 1000000000);
+  char want[128];
+  snprintf(want, sizeof(want), "NOTICE %u file.c:77 fn m5\n", tid);
+  cr_assert_str_eq(f.text, want);
+  uvlog_logger_destroy(log);
+}
+
+/* ---- the listener's wake-up handshake ------------------------------------ */
+
+#include "logger.h"
+
+static size_t seen(capture_t *c) {
+  pthread_mutex_lock(&c->mu);
+  size_t n = c->entries;
+  pthread_mutex_unlock(&c->mu);
+  return n;
+}
+
+/* idle_park_ms = 0: the listener parks as soon as the ring is empty, so each
+ * record must wake it. No flush here (a flush sends its own wake-up): a lost
+ * wake-up hangs the loop below and the test times out. */
+Test(wakeup, every_record_wakes_a_parked_listener, .timeout = 60) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_options_t o;
+  uvlog_options_init(&o);
+  o.idle_park_ms = 0;
+  o.flush_interval_ms = 3600 * 1000; /* no timer wake-ups either */
+  uvlog_t *log = make(&o);
+  cr_assert_eq(uvlog_sink_add(log, capture_sink(&c, UVLOG_LEVEL_TRACE)), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  for (size_t i = 1; i <= 2000; i++) {
+    cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "w%zu", i), 0);
+    while (seen(&c) < i) sched_yield();
+  }
+  uvlog_logger_destroy(log);
+  capture_free(&c);
+}
+
+/* A producer stalled between claim and commit holds back the records after
+ * it; flush times out (it never "skips" the slot) and completes once the
+ * producer commits. */
+Test(wakeup, stalled_producer_holds_flush) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_t *log = started(&c, UVLOG_LEVEL_TRACE);
+  uvlog_rec_t *rec;
+  cr_assert_eq(uvlog__rec_begin(log, UVLOG_LEVEL_INFO, 5, &rec), 0);
+  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "after"), 0);
+  cr_assert_eq(uvlog_logger_flush(log, 30), UVLOG_ETIMEDOUT);
+  cr_assert_eq(seen(&c), 0, "nothing passes the stalled slot");
+  memcpy(rec->data, "first", 5);
+  uvlog__rec_commit(log, rec);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_str_eq(c.text, "INFO first\nINFO after\n");
+  cr_assert_eq(uvlog__rec_begin(log, UVLOG_LEVEL_INFO, uvlog__max_record(log) + 1, &rec),
+               UVLOG_EINVAL);
+  cr_assert_eq(uvlog__rec_begin(NULL, UVLOG_LEVEL_INFO, 1, &rec), UVLOG_EINVAL);
+  uvlog_logger_destroy(log);
+  capture_free(&c);
+}
+
+/* ---- reopen from a signal handler; sink errors and drops in the stats ---- */
+
+#include <signal.h>
+
+static uvlog_t *sig_log;
+static volatile sig_atomic_t sig_rc = 1;
+static void on_usr1(int sig) {
+  (void)sig;
+  sig_rc = uvlog_logger_reopen(sig_log);
+}
+
+Test(lifecycle, reopen_from_a_signal_handler) {
+  async_sink_t a;
+  memset(&a, 0, sizeof(a));
+  uvlog_t *log = make(NULL);
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_sink_create(&s, &async_vt, &a), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  sig_log = log;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_usr1;
+  sigemptyset(&sa.sa_mask);
+  cr_assert_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+  cr_assert_eq(raise(SIGUSR1), 0);
+  cr_assert_eq(sig_rc, 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_eq(a.reopens, 1, "the listener reopened the sink");
+  signal(SIGUSR1, SIG_DFL);
+  uvlog_logger_destroy(log);
+}
+
+static int failing_write(uvlog_sink_t *s, const uvlog_entry_t *e, size_t n) {
+  (void)e;
+  uvlog_sink_count_dropped(s, n);
+  return -EIO;
+}
+
+Test(lifecycle, sink_errors_and_drops_are_counted) {
+  static const uvlog_sink_vtable_t vt = {"failing", NULL, failing_write, NULL, NULL, NULL};
+  uvlog_t *log = make(NULL);
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_sink_create(&s, &vt, NULL), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  for (int i = 0; i < 10; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "x%d", i), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  uvlog_sink_stats_t ss;
+  cr_assert_eq(uvlog_sink_stats(s, &ss), 0);
+  cr_assert_eq(ss.written, 10, "handed over");
+  cr_assert_eq(ss.dropped, 10, "and lost, as the sink said");
+  cr_assert_geq(ss.errors, 1);
+  cr_assert_eq(ss.last_error, -EIO);
+  uvlog_stats_t st;
+  cr_assert_eq(uvlog_logger_stats(log, &st), 0);
+  cr_assert_eq(st.sink_written, 10);
+  cr_assert_eq(st.sink_dropped, 10);
+  cr_assert_eq(st.sink_errors, ss.errors);
+  cr_assert_eq(st.records, 10);
   uvlog_logger_destroy(log);
 }

@@ -350,7 +350,8 @@ void uvlog_file_options_init(uvlog_file_options_t *fo) {
 
 static int file_options_check(const uvlog_file_options_t *o) {
   int rotates = o->rotate_size > 0 || o->rotate_every != UVLOG_ROTATE_NEVER;
-  if (o->mode > 07777) return UVLOG_EINVAL;
+  /* A file its owner cannot write could not be reopened or rotated into. */
+  if (o->mode > 07777 || (o->mode & 0200) == 0) return UVLOG_EINVAL;
   if (o->rotate_every != UVLOG_ROTATE_NEVER && o->rotate_every != UVLOG_ROTATE_HOURLY &&
       o->rotate_every != UVLOG_ROTATE_DAILY)
     return UVLOG_EINVAL;
@@ -404,6 +405,11 @@ static int file_sink_new(file_sink_t **out, const char *path, const uvlog_file_o
     return UVLOG_ENOMEM;
   }
   err = file_reopen_path(fs, 1);
+  struct stat st;
+  /* Rotating renames the file: never do that to a device or a FIFO. */
+  if (err == 0 && (o->rotate_size > 0 || o->rotate_every != UVLOG_ROTATE_NEVER) &&
+      (fstat(fs->fd, &st) != 0 || !S_ISREG(st.st_mode)))
+    err = UVLOG_EINVAL;
   if (err) {
     file_free(fs);
     return err;
