@@ -415,6 +415,8 @@ UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
  *    in the same buffer while the sink reconnects with backoff.
  *  - A record that does not fit in the buffer is dropped and counted (the
  *    newest record is dropped: records already buffered keep their place).
+ *  - flush returns UVLOG_PENDING until the buffer present at the call is sent,
+ *    or flush_timeout_ms passes (UVLOG_ETIMEDOUT).
  *  - If the socket is missing when the logger starts, the error is reported
  *    and the sink keeps trying (unless fail_if_missing: then
  *    uvlog_logger_start() fails with that error, e.g. -ENOENT).
@@ -432,6 +434,7 @@ typedef struct uvlog_syslog_options {
                                   1 GiB; default 1 MiB */
   unsigned reconnect_min_ms;   /* default 100, >= 1 */
   unsigned reconnect_max_ms;   /* default 5000, >= reconnect_min_ms */
+  unsigned flush_timeout_ms;   /* flush deadline; default 2000 */
   unsigned close_timeout_ms;   /* delivery deadline at close; default 2000 */
   int fail_if_missing;         /* 1: open fails if the socket cannot be
                                   connected at logger start; default 0 */
@@ -485,7 +488,8 @@ typedef struct uvlog_tcp_options {
   size_t backlog_bytes;        /* 4 KiB .. 1 GiB; default 8 MiB */
   unsigned reconnect_min_ms;   /* default 100, >= 1 */
   unsigned reconnect_max_ms;   /* default 10000, >= reconnect_min_ms */
-  unsigned connect_timeout_ms; /* resolve + connect deadline; default 5000, >= 1 */
+  unsigned connect_timeout_ms; /* deadline of one connect() attempt; default
+                                  5000, >= 1 (resolving has the resolver's) */
   unsigned flush_timeout_ms;   /* flush deadline; default 2000 */
   unsigned close_timeout_ms;   /* delivery deadline at close; default 2000 */
 } uvlog_tcp_options_t;
