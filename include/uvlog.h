@@ -244,12 +244,24 @@ typedef enum uvlog_format_kind {
   UVLOG_FORMAT_RFC3164    /* BSD syslog as glibc's syslog(3) writes it */
 } uvlog_format_kind_t;
 
-/* TEXT patterns: %t RFC 3339 UTC timestamp with microseconds,
- * %l level name, %L level name padded to 8, %T thread id, %f file (base name),
- * %F file as given, %n line, %u function, %m message (control characters
- * escaped), %% a percent sign. Default: "%t %L [%T] %f:%n %m".
- * Every format escapes newlines and other control characters in the message,
- * so one record is always one line. */
+/* TEXT patterns: %t RFC 3339 UTC timestamp with microseconds
+ * (2026-11-22T02:32:48.123456Z, truncated), %l level name, %L level name
+ * padded to 8, %T thread id, %f file (base name), %F file as given, %n line,
+ * %u function, %m message, %% a percent sign; any other '%' sequence is
+ * UVLOG_EINVAL. A NULL file prints "-", a NULL function "?". Each record ends
+ * with '\n'. Default: "%t %L [%T] %f:%n %m".
+ * What each format escapes in the message:
+ *   TEXT     (only %m) newline, CR, tab and backslash become the two-byte
+ *            sequences \n \r \t \\; other bytes < 0x20 and 0x7f become
+ *            \xHH; bytes >= 0x80 pass as they are. A record is one line and
+ *            the escaping is reversible.
+ *   JSON     every string value: '"' and backslash are backslash-escaped,
+ *            BS FF LF CR TAB become \b \f \n \r \t, other bytes < 0x20 and
+ *            0x7f become \u00XX, ill-formed UTF-8 becomes \ufffd: each
+ *            record is one line of valid JSON.
+ *   RFC5424, RFC3164  nothing: the message is sent raw (newlines included);
+ *            the transport's framing delimits records. RFC 5424 prefixes the
+ *            UTF-8 BOM when the message is well-formed, non-ASCII UTF-8. */
 #define UVLOG_DEFAULT_PATTERN "%t %L [%T] %f:%n %m"
 
 typedef struct uvlog_format_options {

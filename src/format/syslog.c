@@ -1,0 +1,112 @@
+/*
+ * syslog.c -- the two syslog formats, without framing or trailing newline
+ * (a datagram delimits a record; the TCP sink adds octet counting).
+ *
+ * RFC 5424:  <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID - MSG
+ *   PRI = facility * 8 + severity of the level. TIMESTAMP is RFC 3339 UTC
+ *   with microseconds. MSGID is "-" when not set; structured data is always
+ *   "-" for now. The identity fields were checked (or repaired) by
+ *   uvlog_formatter_init(). MSG is the message, raw (nothing escaped),
+ *   preceded by the UTF-8 BOM (EF BB BF) only when it is well-formed UTF-8
+ *   and not pure ASCII (RFC 5424 MSG-UTF8); ASCII or ill-formed text is sent
+ *   without BOM (MSG-ANY). An empty message also drops the space before it.
+ *
+ * RFC 3164, as glibc's syslog(3) writes to /dev/log:
+ *   <PRI>Mmm dd hh:mm:ss APP[PROCID]: MSG
+ *   Local time (localtime_r, cached per second and thread), English month
+ *   abbreviation, day padded with a space, no year, no hostname; MSG raw.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "format.h"
+#include "format_util.h"
+
+static void put_pri(const uvlog_formatter_t *f, uvlog_level_t level, uvlog_buf_t *out) {
+  fmt_putc(out, '<');
+  fmt_put_u64(out, (uint64_t)(f->facility * 8 + fmt_level_severity(level)));
+  fmt_putc(out, '>');
+}
+
+/* 1 if msg is well-formed UTF-8 with at least one non-ASCII character. */
+static int needs_bom(const char *msg, size_t n) {
+  const unsigned char *s = (const unsigned char *)msg;
+  int non_ascii = 0;
+  for (size_t i = 0; i < n;) {
+    if (s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    size_t bad, len = fmt_utf8_seq(s + i, n - i, &bad);
+    if (!len) return 0;
+    non_ascii = 1;
+    i += len;
+  }
+  return non_ascii;
+}
+
+void uvlog_format_rfc5424(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog_buf_t *out) {
+  put_pri(f, e->level, out);
+  fmt_put(out, "1 ", 2);
+  uvlog_format_rfc3339_utc(e->ts_ns, out);
+  fmt_putc(out, ' ');
+  fmt_puts(out, f->hostname);
+  fmt_putc(out, ' ');
+  fmt_puts(out, f->app_name);
+  fmt_putc(out, ' ');
+  fmt_puts(out, f->procid);
+  fmt_putc(out, ' ');
+  fmt_puts(out, f->msgid ? f->msgid : "-");
+  fmt_put(out, " -", 2);
+  if (e->msg_len == 0) return;
+  fmt_putc(out, ' ');
+  if (needs_bom(e->msg, e->msg_len)) fmt_put(out, "\xEF\xBB\xBF", 3);
+  fmt_put(out, e->msg, e->msg_len);
+}
+
+/* "Mmm dd hh:mm:ss" (15 bytes) of the last second formatted on this thread;
+ * the cache is thread-local, so it needs no atomics. A TZ change shows from
+ * the next second on. */
+static _Thread_local struct {
+  time_t sec;
+  int valid;
+  char text[15];
+} local_cache;
+
+static void local_stamp(int64_t ts_ns, char out[15]) {
+  static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int64_t s64 = ts_ns / 1000000000 - (ts_ns % 1000000000 < 0); /* floor */
+  time_t sec = (time_t)s64;
+  if (!local_cache.valid || local_cache.sec != sec) {
+    struct tm tm;
+    char *p = local_cache.text;
+    if (!localtime_r(&sec, &tm)) memset(&tm, 0, sizeof tm);
+    memcpy(p, months[(unsigned)tm.tm_mon % 12], 3);
+    p[3] = ' ';
+    p[4] = tm.tm_mday >= 10 ? (char)('0' + tm.tm_mday / 10) : ' ';
+    p[5] = (char)('0' + tm.tm_mday % 10);
+    p[6] = ' ';
+    fmt_2d(p + 7, (unsigned)tm.tm_hour % 100);
+    p[9] = ':';
+    fmt_2d(p + 10, (unsigned)tm.tm_min % 100);
+    p[12] = ':';
+    fmt_2d(p + 13, (unsigned)tm.tm_sec % 100);
+    local_cache.sec = sec;
+    local_cache.valid = 1;
+  }
+  memcpy(out, local_cache.text, 15);
+}
+
+void uvlog_format_rfc3164(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog_buf_t *out) {
+  char stamp[15];
+  local_stamp(e->ts_ns, stamp);
+  put_pri(f, e->level, out);
+  fmt_put(out, stamp, sizeof stamp);
+  fmt_putc(out, ' ');
+  fmt_puts(out, f->app_name);
+  fmt_putc(out, '[');
+  fmt_puts(out, f->procid);
+  fmt_put(out, "]: ", 3);
+  if (e->msg_len) fmt_put(out, e->msg, e->msg_len);
+}
