@@ -1,0 +1,97 @@
+/*
+ * logger_impl.h -- the logger's struct, shared by logger.c (the handle, the
+ * producer path, configuration) and listener.c (the listener thread).
+ * Nothing else includes it.
+ */
+#ifndef UVLOG_LOGGER_IMPL_H
+#define UVLOG_LOGGER_IMPL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "buf.h"
+#include "logger.h"
+#include "ring.h"
+#include "sink.h"
+
+/* Logger states; transitions happen under `mu`, loads elsewhere are acquire. */
+enum {
+  LOG_CREATED = 0,  /* sinks may be added */
+  LOG_STARTING = 1, /* the listener is opening the sinks */
+  LOG_RUNNING = 2,
+  LOG_CLOSING = 3,  /* the ring is closed, the listener drains */
+  LOG_CLOSED = 4
+};
+
+struct uvlog_s {
+  ring_t ring;                 /* first: the hot producer lines */
+
+  /* Producer-read configuration (read-only after create). */
+  uvlog_options_t opts;
+  size_t max_record;
+
+  /* Levels. `eff_level` = max(level, min over sinks' levels): the one value
+   * a log call loads (relaxed: a lone value). Recomputed under `level_mu`
+   * whenever any level changes. */
+  _Atomic int level;
+  _Atomic int eff_level;
+  pthread_mutex_t level_mu;
+
+  /* Drop and truncation counters: producers add (relaxed, only on those
+   * paths), the listener and uvlog_logger_stats read (relaxed: tallies). */
+  _Atomic uint64_t dropped_by_level[UVLOG_LEVEL_COUNT];
+  _Atomic uint64_t truncated;
+
+  /* Listener counters, read by uvlog_logger_stats (relaxed: tallies). */
+  _Atomic uint64_t records;
+  _Atomic uint64_t high_water;
+
+  /* Wake-up handshake (listener.c, top comment). */
+  _Atomic int parked;          /* 1: the listener is (about to be) asleep */
+  _Atomic int async_dead;      /* 1: the async handle is closing; no more sends */
+  _Atomic int senders;         /* threads inside uv_async_send() right now */
+  _Atomic int reopen_req;      /* uvlog_logger_reopen() asked */
+
+  /* Sinks, in order of addition. Changed only before start, under `mu`. */
+  uvlog_sink_t *sinks;
+  size_t n_sinks;
+
+  /* Lifecycle, flush requests: `mu` + `cv`. */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;           /* CLOCK_MONOTONIC */
+  _Atomic int state;           /* LOG_*; stored under mu (release) */
+  int start_rc;                /* the listener's verdict on start (1 = pending) */
+  int closer_active;           /* a thread is inside close's join */
+  pthread_t thread;
+  uint64_t flush_req;          /* flush requests made (a generation number) */
+  uint64_t flush_done;         /* flush requests completed */
+  uint64_t flush_target;       /* ring position the latest request waits for */
+  uint64_t close_target;       /* the final tail, once closing */
+  uint64_t gone_written;       /* totals of the sinks already freed */
+  uint64_t gone_dropped;
+  uint64_t gone_errors;
+
+  /* Listener-only. */
+  uv_loop_t loop;
+  uv_async_t async;
+  uv_timer_t flush_timer;
+  uint64_t pos;                /* consumed up to here (== ring head after a batch) */
+  uint64_t reported[UVLOG_LEVEL_COUNT]; /* drops already reported */
+  uvlog_entry_t *batch;        /* decoded records of the current batch */
+  size_t batch_cap;
+  size_t *msg_off;             /* per entry: offset into scratch or SIZE_MAX */
+  uvlog_entry_t *view;         /* the entries handed to one sink */
+  size_t *text_off;
+  uvlog_buf_t scratch;         /* messages that are not plain ring bytes */
+};
+
+/* listener.c */
+int uvlog__listener_start(uvlog_t *log);     /* under no lock; returns start rc */
+void uvlog__wake(uvlog_t *log);              /* uv_async_send, safely */
+int uvlog__on_listener(const uvlog_t *log);  /* the calling thread is log's listener */
+/* logger.c */
+void uvlog__recompute_level(uvlog_t *log);
+
+#endif /* UVLOG_LOGGER_IMPL_H */

@@ -1,0 +1,84 @@
+/*
+ * stderr.c -- the stderr sink: one writev(2) of the batch to fd 2.
+ *
+ * TEXT format by default, colour "auto" (on when fd 2 is a TTY and NO_COLOR
+ * is unset or empty; sink.c resolves it through uvlog__sink_set_color_fd).
+ * Partial writes are resumed and EINTR retried; other errors are counted and
+ * the rest of the batch is reported as dropped. The write is blocking: a
+ * terminal or pipe that does not read stalls the listener (never producers,
+ * who drop or wait according to the overflow policy).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "../sink.h"
+
+#define STDERR_IOV 64
+
+/* Writes iov[0..n) fully; returns 0 or -errno. Modifies iov. */
+static int write_all(int fd, struct iovec *iov, int n) {
+  while (n > 0) {
+    ssize_t w = writev(fd, iov, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    size_t left = (size_t)w;
+    while (n > 0 && left >= iov->iov_len) {
+      left -= iov->iov_len;
+      iov++;
+      n--;
+    }
+    if (n > 0) {
+      iov->iov_base = (char *)iov->iov_base + left;
+      iov->iov_len -= left;
+    }
+  }
+  return 0;
+}
+
+static int stderr_write(uvlog_sink_t *sink, const uvlog_entry_t *e, size_t count) {
+  struct iovec iov[STDERR_IOV];
+  size_t i = 0;
+  while (i < count) {
+    int n = 0;
+    size_t first = i;
+    while (i < count && n < STDERR_IOV) {
+      if (e[i].text_len) {
+        iov[n].iov_base = (void *)e[i].text;
+        iov[n].iov_len = e[i].text_len;
+        n++;
+      }
+      i++;
+    }
+    int rc = write_all(2, iov, n);
+    if (rc < 0) {
+      uvlog_sink_count_dropped(sink, count - first);
+      return rc;
+    }
+  }
+  return 0;
+}
+
+static int stderr_flush(uvlog_sink_t *sink) {
+  (void)sink;
+  return 0; /* writev went straight to the fd: nothing buffered */
+}
+
+static const uvlog_sink_vtable_t stderr_vt = {
+    .name = "stderr",
+    .open = NULL,
+    .write = stderr_write,
+    .flush = stderr_flush,
+    .reopen = NULL,
+    .close = NULL,
+};
+
+int uvlog_sink_stderr_create(uvlog_sink_t **out) {
+  int rc = uvlog_sink_create(out, &stderr_vt, NULL);
+  if (rc) return rc;
+  uvlog__sink_set_color_fd(*out, 2);
+  return 0;
+}
