@@ -182,3 +182,411 @@ Test(tcp_backlog, record_larger_than_bound) {
   cr_assert_eq(uvlog_streamq_push(&q, UVLOG_TCP_OCTET_COUNTING, big, 4000), 0);
   uvlog_streamq_free(&q);
 }
+
+/* ---- end to end: the sink against an in-test receiver on 127.0.0.1 ------ */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "net_fixture.h"
+
+/* A TCP receiver thread: accepts connections one after the other and keeps
+ * every byte it reads. `max_conn_bytes` > 0 makes it close a connection once
+ * it has read that many bytes on it (a receiver that goes away). */
+typedef struct rx {
+  int lfd;
+  int port;
+  int family;
+  pthread_t th;
+  pthread_mutex_t mu;
+  uvlog_buf_t data;
+  int conns;
+  size_t max_conn_bytes;
+  atomic_int stop;
+} rx_t;
+
+static void *rx_main(void *arg) {
+  rx_t *rx = arg;
+  while (!atomic_load(&rx->stop)) {
+    struct pollfd pfd = {rx->lfd, POLLIN, 0};
+    if (poll(&pfd, 1, 20) <= 0) continue;
+    int fd = accept(rx->lfd, NULL, NULL);
+    if (fd < 0) continue;
+    pthread_mutex_lock(&rx->mu);
+    rx->conns++;
+    pthread_mutex_unlock(&rx->mu);
+    size_t got = 0;
+    for (;;) {
+      struct pollfd cp = {fd, POLLIN, 0};
+      if (poll(&cp, 1, 20) <= 0) {
+        if (atomic_load(&rx->stop)) break;
+        continue;
+      }
+      char buf[65536];
+      size_t want = sizeof buf;
+      if (rx->max_conn_bytes && rx->max_conn_bytes - got < want) want = rx->max_conn_bytes - got;
+      ssize_t n = read(fd, buf, want);
+      if (n <= 0) break;
+      got += (size_t)n;
+      pthread_mutex_lock(&rx->mu);
+      uvlog_buf_append(&rx->data, buf, (size_t)n);
+      pthread_mutex_unlock(&rx->mu);
+      if (rx->max_conn_bytes && got >= rx->max_conn_bytes) break;
+    }
+    close(fd);
+  }
+  return NULL;
+}
+
+/* Binds a listening socket on the loopback (port 0 = any free port). */
+static int rx_listen(int family, int port) {
+  int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  cr_assert_geq(fd, 0);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_storage ss;
+  memset(&ss, 0, sizeof ss);
+  socklen_t len;
+  if (family == AF_INET6) {
+    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+    a->sin6_family = AF_INET6;
+    a->sin6_addr = in6addr_loopback;
+    a->sin6_port = htons((uint16_t)port);
+    len = sizeof *a;
+  } else {
+    struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+    a->sin_family = AF_INET;
+    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a->sin_port = htons((uint16_t)port);
+    len = sizeof *a;
+  }
+  cr_assert_eq(bind(fd, (struct sockaddr *)&ss, len), 0, "bind: %s", strerror(errno));
+  return fd;
+}
+
+static int sock_port(int fd) {
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  cr_assert_eq(getsockname(fd, (struct sockaddr *)&ss, &len), 0);
+  if (ss.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+  return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static void rx_start_on(rx_t *rx, int family, int port) {
+  rx->family = family;
+  rx->lfd = rx_listen(family, port);
+  cr_assert_eq(listen(rx->lfd, 16), 0);
+  rx->port = sock_port(rx->lfd);
+  atomic_store(&rx->stop, 0);
+  cr_assert_eq(pthread_create(&rx->th, NULL, rx_main, rx), 0);
+}
+
+static void rx_init(rx_t *rx) {
+  memset(rx, 0, sizeof *rx);
+  pthread_mutex_init(&rx->mu, NULL);
+  rx->lfd = -1;
+}
+
+static void rx_stop(rx_t *rx) {
+  if (rx->lfd < 0) return;
+  atomic_store(&rx->stop, 1);
+  pthread_join(rx->th, NULL);
+  close(rx->lfd);
+  rx->lfd = -1;
+}
+
+static void rx_free(rx_t *rx) {
+  rx_stop(rx);
+  uvlog_buf_free(&rx->data);
+  pthread_mutex_destroy(&rx->mu);
+}
+
+/* Splits octet-counted frames; returns how many, or -1 on a framing error.
+ * Message i is stored in msgs[i] (pointers into data) up to max. */
+static long parse_frames(const char *d, size_t n, const char **msgs, size_t *lens, size_t max) {
+  size_t i = 0, count = 0;
+  while (i < n) {
+    size_t len = 0, digits = 0;
+    while (i < n && d[i] >= '0' && d[i] <= '9') { len = len * 10 + (size_t)(d[i] - '0'); i++; digits++; }
+    if (!digits || i >= n || d[i] != ' ') return -1;
+    i++;
+    if (n - i < len) return -1;
+    if (count < max) { msgs[count] = d + i; lens[count] = len; }
+    count++;
+    i += len;
+  }
+  return (long)count;
+}
+
+/* Waits (up to a generous deadline) until the receiver holds `frames`
+ * complete frames; returns the count seen. */
+static long rx_wait_frames(rx_t *rx, long frames) {
+  long got = 0;
+  for (int64_t end = nf_now_ms() + 10000; nf_now_ms() < end; nf_sleep_ms(5)) {
+    pthread_mutex_lock(&rx->mu);
+    got = parse_frames(rx->data.data, rx->data.len, NULL, NULL, 0);
+    pthread_mutex_unlock(&rx->mu);
+    if (got >= frames) break;
+  }
+  return got;
+}
+
+static uvlog_t *start_logger_with(uvlog_sink_t *sink) {
+  uvlog_t *log = NULL;
+  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
+  cr_assert_eq(uvlog_sink_add(log, sink), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  return log;
+}
+
+static uvlog_sink_t *tcp_sink_to(const char *host, int port, uvlog_tcp_options_t *o) {
+  char ps[16];
+  snprintf(ps, sizeof ps, "%d", port);
+  o->host = host;
+  o->port = ps;
+  uvlog_sink_t *s = NULL;
+  int rc = uvlog_sink_tcp_create(&s, o);
+  cr_assert_eq(rc, 0, "tcp_create: %s", uvlog_strerror(rc));
+  return s;
+}
+
+/* Checks that message k of the stream ends with "rec <k>" for k in order. */
+static void check_in_order(rx_t *rx, long n) {
+  const char **msgs = calloc((size_t)n, sizeof *msgs);
+  size_t *lens = calloc((size_t)n, sizeof *lens);
+  pthread_mutex_lock(&rx->mu);
+  long got = parse_frames(rx->data.data, rx->data.len, msgs, lens, (size_t)n);
+  cr_assert_eq(got, n, "frames: %ld, want %ld", got, n);
+  for (long k = 0; k < n; k++) {
+    char want[32];
+    int w = snprintf(want, sizeof want, " rec %ld", k);
+    cr_assert(lens[k] >= (size_t)w && memcmp(msgs[k] + lens[k] - (size_t)w, want, (size_t)w) == 0,
+              "frame %ld is '%.*s'", k, (int)lens[k], msgs[k]);
+    cr_assert(lens[k] > 4 && memcmp(msgs[k], "<14>1 ", 6) == 0, "frame %ld: no RFC 5424 header", k);
+  }
+  pthread_mutex_unlock(&rx->mu);
+  free(msgs);
+  free(lens);
+}
+
+Test(tcp_sink, create_rejects_bad_options) {
+  uvlog_tcp_options_t o;
+  uvlog_sink_t *s = NULL;
+  uvlog_tcp_options_init(&o);
+  cr_expect_eq(uvlog_sink_tcp_create(&s, &o), UVLOG_EINVAL); /* no host, no port */
+  o.host = "127.0.0.1";
+  cr_expect_eq(uvlog_sink_tcp_create(&s, &o), UVLOG_EINVAL); /* no port */
+  const char *bad_ports[] = {"", "0", "65536", "http", "-5", "5 ", "1e3"};
+  for (size_t i = 0; i < sizeof bad_ports / sizeof *bad_ports; i++) {
+    o.port = bad_ports[i];
+    cr_expect_eq(uvlog_sink_tcp_create(&s, &o), UVLOG_EINVAL, "port '%s'", bad_ports[i]);
+  }
+  o.port = "514";
+  cr_expect_eq(uvlog_sink_tcp_create(NULL, &o), UVLOG_EINVAL);
+  cr_expect_eq(uvlog_sink_tcp_create(&s, NULL), UVLOG_EINVAL);
+  o.host = "";
+  cr_expect_eq(uvlog_sink_tcp_create(&s, &o), UVLOG_EINVAL);
+  o.host = "127.0.0.1";
+  o.framing = (uvlog_tcp_framing_t)7;
+  cr_expect_eq(uvlog_sink_tcp_create(&s, &o), UVLOG_EINVAL);
+  o.framing = UVLOG_TCP_NDJSON;
+  o.backlog_bytes = 100;
+  cr_expect_eq(uvlog_sink_tcp_create(&s, &o), UVLOG_EINVAL);
+  o.backlog_bytes = (size_t)2 << 30;
+  cr_expect_eq(uvlog_sink_tcp_create(&s, &o), UVLOG_EINVAL);
+  o.backlog_bytes = 4096;
+  o.reconnect_min_ms = 0;
+  cr_expect_eq(uvlog_sink_tcp_create(&s, &o), UVLOG_EINVAL);
+  o.reconnect_min_ms = 500;
+  o.reconnect_max_ms = 100;
+  cr_expect_eq(uvlog_sink_tcp_create(&s, &o), UVLOG_EINVAL);
+  o.reconnect_max_ms = 500;
+  o.connect_timeout_ms = 0;
+  cr_expect_eq(uvlog_sink_tcp_create(&s, &o), UVLOG_EINVAL);
+  cr_expect_null(s);
+  o.connect_timeout_ms = 100;
+  cr_assert_eq(uvlog_sink_tcp_create(&s, &o), 0);
+  cr_assert_not_null(s);
+  cr_assert_str_eq(uvlog_sink_name(s), "tcp");
+  uvlog_sink_destroy(s); /* never opened: frees everything */
+}
+
+Test(tcp_sink, octet_counted_records_arrive_in_order, .timeout = 60) {
+  rx_t rx;
+  rx_init(&rx);
+  rx_start_on(&rx, AF_INET, 0);
+  uvlog_tcp_options_t o;
+  uvlog_tcp_options_init(&o);
+  uvlog_sink_t *s = tcp_sink_to("127.0.0.1", rx.port, &o);
+  uvlog_t *log = start_logger_with(s);
+  const long n = 5000;
+  for (long k = 0; k < n; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k), 0);
+  cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
+  cr_assert_eq(rx_wait_frames(&rx, n), n);
+  uvlog_sink_stats_t st;
+  cr_assert_eq(uvlog_sink_stats(s, &st), 0);
+  cr_assert_eq(st.dropped, 0u);
+  cr_assert_eq(st.errors, 0u, "last error %s", uvlog_strerror(st.last_error));
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  uvlog_logger_destroy(log);
+  check_in_order(&rx, n);
+  rx_free(&rx);
+}
+
+Test(tcp_sink, ndjson_over_ipv6, .timeout = 60) {
+  rx_t rx;
+  rx_init(&rx);
+  rx_start_on(&rx, AF_INET6, 0);
+  uvlog_tcp_options_t o;
+  uvlog_tcp_options_init(&o);
+  o.framing = UVLOG_TCP_NDJSON;
+  uvlog_sink_t *s = tcp_sink_to("::1", rx.port, &o);
+  uvlog_t *log = start_logger_with(s);
+  for (int k = 0; k < 100; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_WARNING, NULL, 0, NULL, "line %d\nnext", k), 0);
+  cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  uvlog_logger_destroy(log);
+  rx_stop(&rx);
+  /* 100 lines, each one JSON object with the escaped newline. */
+  size_t lines = 0;
+  char *d = rx.data.data;
+  cr_assert_not_null(d);
+  for (size_t i = 0; i < rx.data.len; i++) lines += d[i] == '\n';
+  cr_assert_eq(lines, 100u);
+  cr_assert_eq(d[0], '{');
+  cr_assert_eq(d[rx.data.len - 1], '\n');
+  uvlog_buf_putc(&rx.data, 0);
+  cr_assert_not_null(strstr(rx.data.data, "line 99\\nnext"), "JSON with an escaped newline");
+  rx_free(&rx);
+}
+
+Test(tcp_sink, backlog_is_delivered_after_the_receiver_appears, .timeout = 60) {
+  /* Reserve a port, then leave it closed: connects are refused. */
+  int tmp = rx_listen(AF_INET, 0);
+  int port = sock_port(tmp);
+  close(tmp);
+  uvlog_tcp_options_t o;
+  uvlog_tcp_options_init(&o);
+  o.reconnect_min_ms = 5;
+  o.reconnect_max_ms = 20;
+  uvlog_sink_t *s = tcp_sink_to("localhost", port, &o);
+  uvlog_t *log = start_logger_with(s);
+  const long n = 300;
+  for (long k = 0; k < n; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k), 0);
+  /* The sink sees refusals (counted as errors) while it keeps everything. */
+  uvlog_sink_stats_t st = {0};
+  for (int64_t end = nf_now_ms() + 10000; nf_now_ms() < end && st.errors == 0; nf_sleep_ms(5))
+    uvlog_sink_stats(s, &st);
+  cr_assert_gt(st.errors, 0u, "connection refused is reported");
+  cr_assert_eq(st.dropped, 0u);
+  rx_t rx;
+  rx_init(&rx);
+  rx_start_on(&rx, AF_INET, port);
+  cr_assert_eq(rx_wait_frames(&rx, n), n);
+  cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
+  cr_assert_eq(uvlog_sink_stats(s, &st), 0);
+  cr_assert_eq(st.dropped, 0u);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  uvlog_logger_destroy(log);
+  check_in_order(&rx, n);
+  rx_free(&rx);
+}
+
+Test(tcp_sink, bounded_backlog_drops_newest_and_counts, .timeout = 60) {
+  int tmp = rx_listen(AF_INET, 0);
+  int port = sock_port(tmp);
+  close(tmp); /* nobody listens */
+  uvlog_tcp_options_t o;
+  uvlog_tcp_options_init(&o);
+  o.backlog_bytes = 4096;
+  o.reconnect_min_ms = 5;
+  o.reconnect_max_ms = 10;
+  o.flush_timeout_ms = 50;
+  o.close_timeout_ms = 50;
+  uvlog_sink_t *s = tcp_sink_to("127.0.0.1", port, &o);
+  uvlog_t *log = start_logger_with(s);
+  const int n = 1000;
+  for (int k = 0; k < n; k++)
+    cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %d %0100d", k, 0), 0,
+                 "a producer is never refused because the receiver is down");
+  /* The flush cannot deliver: it ends at its deadline, it does not hang. */
+  int rc = uvlog_logger_flush(log, 20000);
+  cr_assert(rc == 0 || rc == UVLOG_ETIMEDOUT, "flush: %s", uvlog_strerror(rc));
+  uvlog_sink_stats_t st;
+  cr_assert_eq(uvlog_sink_stats(s, &st), 0);
+  cr_assert_gt(st.dropped, 0u, "over the bound records are dropped");
+  cr_assert_lt(st.dropped, (uint64_t)n, "the backlog kept some");
+  cr_assert_eq(st.written, (uint64_t)n);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  /* After close nothing is in limbo: everything was dropped and counted. */
+  uvlog_stats_t ls;
+  cr_assert_eq(uvlog_logger_stats(log, &ls), 0);
+  cr_assert_eq(ls.sink_dropped, (uint64_t)n, "dropped %llu", (unsigned long long)ls.sink_dropped);
+  uvlog_logger_destroy(log);
+}
+
+Test(tcp_sink, unresolvable_host_is_reported_not_fatal, .timeout = 60) {
+  uvlog_tcp_options_t o;
+  uvlog_tcp_options_init(&o);
+  o.host = "no-such-host.invalid";
+  o.port = "514";
+  o.reconnect_min_ms = 5;
+  o.reconnect_max_ms = 10;
+  o.close_timeout_ms = 10;
+  o.flush_timeout_ms = 10;
+  uvlog_sink_t *s = NULL;
+  cr_assert_eq(uvlog_sink_tcp_create(&s, &o), 0);
+  uvlog_t *log = start_logger_with(s);
+  for (int k = 0; k < 10; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "x %d", k), 0);
+  uvlog_sink_stats_t st = {0};
+  for (int64_t end = nf_now_ms() + 20000; nf_now_ms() < end && st.errors == 0; nf_sleep_ms(5))
+    uvlog_sink_stats(s, &st);
+  cr_assert_gt(st.errors, 0u, "resolution failure is reported");
+  cr_assert_neq(st.last_error, 0);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  uvlog_stats_t ls;
+  cr_assert_eq(uvlog_logger_stats(log, &ls), 0);
+  cr_assert_eq(ls.sink_dropped, 10u);
+  uvlog_logger_destroy(log);
+}
+
+Test(tcp_sink, receiver_restart_loses_nothing_written_after_it, .timeout = 60) {
+  /* The receiver reads batch 1 and goes away; batch 2 is logged while it is
+   * down; a new receiver on the same port gets batch 2 after the reconnect,
+   * oldest first, with nothing lost, duplicated or dropped. */
+  rx_t rx;
+  rx_init(&rx);
+  rx_start_on(&rx, AF_INET, 0);
+  int port = rx.port;
+  uvlog_tcp_options_t o;
+  uvlog_tcp_options_init(&o);
+  o.reconnect_min_ms = 5;
+  o.reconnect_max_ms = 20;
+  uvlog_sink_t *s = tcp_sink_to("127.0.0.1", port, &o);
+  uvlog_t *log = start_logger_with(s);
+  const long n1 = 100, n2 = 400;
+  for (long k = 0; k < n1; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k), 0);
+  cr_assert_eq(rx_wait_frames(&rx, n1), n1);
+  rx_stop(&rx); /* closes the connection and the listener */
+  uvlog_sink_stats_t st = {0};
+  for (int64_t end = nf_now_ms() + 10000; nf_now_ms() < end && st.errors == 0; nf_sleep_ms(5))
+    uvlog_sink_stats(s, &st);
+  cr_assert_gt(st.errors, 0u, "the hang-up is noticed and reported");
+  for (long k = n1; k < n1 + n2; k++)
+    cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k), 0);
+  rx_start_on(&rx, AF_INET, port);
+  cr_assert_eq(rx_wait_frames(&rx, n1 + n2), n1 + n2);
+  cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
+  cr_assert_eq(uvlog_sink_stats(s, &st), 0);
+  cr_assert_eq(st.dropped, 0u);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  uvlog_logger_destroy(log);
+  rx_stop(&rx);
+  check_in_order(&rx, n1 + n2);
+  rx_free(&rx);
+}
