@@ -48,7 +48,10 @@ static inline void nf_rmtree(const char *dir) {
   char p[4096];
   while ((de = readdir(d)) != NULL) {
     if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-    snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+    if (strlen(dir) + strlen(de->d_name) + 2 > sizeof p) continue;
+    strcpy(p, dir);
+    strcat(p, "/");
+    strcat(p, de->d_name);
     struct stat st;
     if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) nf_rmtree(p);
     else unlink(p);
