@@ -214,7 +214,7 @@ static void tcp_start_resolve(tcp_sink_t *ts) {
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_protocol = IPPROTO_TCP;
-  hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
+  hints.ai_flags = AI_NUMERICSERV; /* no AI_ADDRCONFIG: it hides 127.0.0.1 on hosts with only a loopback */
   ts->state = ST_RESOLVING;
   int rc = uv_getaddrinfo(ts->loop, req, tcp_gai_cb, ts->host, ts->port, &hints);
   if (rc != 0) {
