@@ -99,7 +99,8 @@ typedef enum uvlog_overflow {
    * were dropped at which levels. */
   UVLOG_OVERFLOW_DROP = 0,
   /* The caller waits for space. A call made on the listener thread itself
-   * (a sink that logs) never waits: it is dropped and counted instead. */
+   * (a sink that logs) never waits: it is dropped and counted instead, and
+   * so is a call made while the logger is not started (nothing drains). */
   UVLOG_OVERFLOW_BLOCK = 1
 } uvlog_overflow_t;
 
@@ -126,7 +127,8 @@ UVLOG_EXPORT int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts)
 
 /** Starts the listener thread; every added sink is opened on it first.
  *  Errors: UVLOG_EBUSY if already started, UVLOG_ECLOSED after close, or the
- *  first error a sink's open returned (then nothing is started). */
+ *  first error a sink's open returned (then nothing is started: every sink
+ *  is closed and the logger is closed, as after uvlog_logger_close()). */
 UVLOG_EXPORT int uvlog_logger_start(uvlog_t *log);
 
 /** Waits until every record accepted before the call has been written by
@@ -136,8 +138,8 @@ UVLOG_EXPORT int uvlog_logger_start(uvlog_t *log);
 UVLOG_EXPORT int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms);
 
 /** Stops accepting records, drains everything already accepted to the sinks,
- *  flushes and closes the sinks, joins the listener and frees everything but
- *  the handle and the ring. Idempotent; safe from atexit(). After it, log
+ *  flushes and closes the sinks (a flush still pending after 5 s is given
+ *  up), joins the listener and frees everything but the handle and the ring. Idempotent; safe from atexit(). After it, log
  *  calls return UVLOG_ECLOSED. Called from the listener thread it returns
  *  UVLOG_EDEADLK. A logger that was never started closes its sinks. */
 UVLOG_EXPORT int uvlog_logger_close(uvlog_t *log);
@@ -320,7 +322,9 @@ typedef struct uvlog_sink_vtable {
   /* Reopen files or reconnect (after rotation by another tool). May be NULL. */
   int (*reopen)(uvlog_sink_t *sink);
   /* Release everything. May start uv_close() on the sink's handles: the
-   * listener runs its loop until they are closed. May be NULL. */
+   * listener runs its loop until they are closed. May be NULL. Called
+   * exactly once, also when open failed or never ran (a logger that was
+   * never started: then on the thread that closes the logger). */
   void (*close)(uvlog_sink_t *sink);
 } uvlog_sink_vtable_t;
 

@@ -28,10 +28,15 @@ static inline int64_t uvlog__mono_ns(void) {
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* The calling thread's kernel id; one system call per thread, ever. */
+/* The calling thread's kernel id, cached (logger.c). initial-exec: a plain
+ * %fs-relative access, never __tls_get_addr (which may allocate in a library
+ * loaded with dlopen). A fork() handler clears the cache in the child. */
+extern _Thread_local uint32_t uvlog__tid_cache __attribute__((tls_model("initial-exec")));
+
+/* One system call per thread, ever. */
 static inline uint32_t uvlog__tid(void) {
-  static _Thread_local uint32_t tid;
-  if (__builtin_expect(tid == 0, 0)) tid = (uint32_t)syscall(SYS_gettid);
+  uint32_t tid = uvlog__tid_cache;
+  if (__builtin_expect(tid == 0, 0)) tid = uvlog__tid_cache = (uint32_t)syscall(SYS_gettid);
   return tid;
 }
 

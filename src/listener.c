@@ -76,6 +76,7 @@
 #define BATCH_RECORDS 1024
 #define BATCH_BYTES ((uint64_t)256 * 1024)
 #define CLOSE_FLUSH_WAIT_MS 5000
+#define LOOP_POLL_NS ((int64_t)1000000) /* 1 ms */
 
 /* Which logger the calling thread is the listener of (NULL for others). */
 static _Thread_local const uvlog_t *tl_listener;
@@ -253,18 +254,11 @@ static void flush_sinks(uvlog_t *log) {
 
 static void service(uvlog_t *log, int *flush_active, int *flush_issued, uint64_t *flush_seq,
                     uint64_t *flush_tgt) {
-  /* acquire: pairs with reopen's release store; nothing else rides on it. */
-  if (atomic_exchange_explicit(&log->reopen_req, 0, memory_order_acquire)) {
-    for (uvlog_sink_t *s = log->sinks; s; s = s->next) {
-      if (s->opened && !s->closed && s->vt.reopen) {
-        int rc = s->vt.reopen(s);
-        if (rc < 0) uvlog_sink_report_error(s, rc);
-      }
-    }
-  }
-  report_drops(log);
-
-  if (!*flush_active) {
+  /* relaxed: only a hint that saves taking mu per batch; the request itself
+   * is read under mu. A request stored after this load was announced by an
+   * async send, so the loop comes back here. */
+  if (!*flush_active &&
+      atomic_load_explicit(&log->flush_hint, memory_order_relaxed) != log->flush_done) {
     pthread_mutex_lock(&log->mu);
     if (log->flush_req != log->flush_done) {
       *flush_active = 1;
@@ -274,6 +268,17 @@ static void service(uvlog_t *log, int *flush_active, int *flush_issued, uint64_t
     }
     pthread_mutex_unlock(&log->mu);
   }
+  /* After taking the request: a reopen asked before a flush is done before
+   * that flush completes. acquire: pairs with reopen's release store. */
+  if (atomic_exchange_explicit(&log->reopen_req, 0, memory_order_acquire)) {
+    for (uvlog_sink_t *s = log->sinks; s; s = s->next) {
+      if (s->opened && !s->closed && s->vt.reopen) {
+        int rc = s->vt.reopen(s);
+        if (rc < 0) uvlog_sink_report_error(s, rc);
+      }
+    }
+  }
+  report_drops(log);
   if (!*flush_active) return;
   if (!*flush_issued) {
     if ((int64_t)(log->pos - *flush_tgt) < 0) return; /* still draining */
@@ -307,12 +312,18 @@ static void run(uvlog_t *log) {
   int f_active = 0, f_issued = 0;
   uint64_t f_seq = 0, f_tgt = 0;
   int64_t idle_ns = (int64_t)log->opts.idle_park_ms * 1000000;
-  int64_t idle_since = -1;
+  int64_t idle_since = -1, last_io = 0;
   unsigned spins = 0;
   for (;;) {
     int got = drain(log);
     service(log, &f_active, &f_issued, &f_seq, &f_tgt);
-    uv_run(&log->loop, UV_RUN_NOWAIT);
+    int64_t now = uvlog__mono_ns();
+    if (!got || now - last_io >= LOOP_POLL_NS) {
+      /* Sinks' timers and sockets: after every idle poll, and at least every
+       * LOOP_POLL_NS while draining (each poll is a system call). */
+      uv_run(&log->loop, UV_RUN_NOWAIT);
+      last_io = now;
+    }
     if (got) {
       idle_since = -1;
       spins = 0;
@@ -326,7 +337,6 @@ static void run(uvlog_t *log) {
       else nap_us(20);
       continue;
     }
-    int64_t now = uvlog__mono_ns();
     if (idle_since < 0) idle_since = now;
     if (now - idle_since < idle_ns) {
       if (++spins < 64) sched_yield();
@@ -524,6 +534,7 @@ int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms) {
     return st >= LOG_CLOSING ? UVLOG_ECLOSED : UVLOG_EBUSY;
   }
   uint64_t my = ++log->flush_req;
+  atomic_store_explicit(&log->flush_hint, my, memory_order_relaxed); /* see service() */
   log->flush_target = ring_tail(&log->ring);
   pthread_mutex_unlock(&log->mu);
   uvlog__wake(log);

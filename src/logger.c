@@ -122,6 +122,13 @@ static int level_ok(uvlog_level_t level) {
 
 /* ---- options, create, destroy -------------------------------------------- */
 
+_Thread_local uint32_t uvlog__tid_cache __attribute__((tls_model("initial-exec")));
+
+/* After fork() the child's only thread has a new id. */
+static void tid_reset_in_child(void) { uvlog__tid_cache = 0; }
+static void tid_atfork_once(void) { pthread_atfork(NULL, NULL, tid_reset_in_child); }
+static pthread_once_t tid_once = PTHREAD_ONCE_INIT;
+
 /* The default logger: the one piece of process-wide state, set only by the
  * user. release on set / acquire on get: a thread that gets the pointer sees
  * the logger fully created. */
@@ -159,6 +166,7 @@ int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts) {
   int rc = options_check(&o);
   if (rc) return rc;
 
+  pthread_once(&tid_once, tid_atfork_once);
   uvlog_t *log = calloc(1, sizeof(*log));
   if (!log) return UVLOG_ENOMEM;
   rc = ring_init(&log->ring, o.ring_capacity);

@@ -66,6 +66,7 @@ struct uvlog_s {
   int closer_active;           /* a thread is inside close's join */
   pthread_t thread;
   uint64_t flush_req;          /* flush requests made (a generation number) */
+  _Atomic uint64_t flush_hint; /* == flush_req, readable without mu (see service) */
   uint64_t flush_done;         /* flush requests completed */
   uint64_t flush_target;       /* ring position the latest request waits for */
   uint64_t close_target;       /* the final tail, once closing */

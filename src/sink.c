@@ -128,9 +128,12 @@ void uvlog__sink_flush(uvlog_sink_t *s) {
     return;
   }
   if (!s->vt.flush || !s->opened || s->closed) return;
+  /* Pending before the call: the sink may complete it from inside flush(). */
+  s->flush_pending = 1;
   int rc = s->vt.flush(s);
-  if (rc == UVLOG_PENDING) s->flush_pending = 1;
-  else if (rc < 0) uvlog_sink_report_error(s, rc);
+  if (rc == UVLOG_PENDING) return;
+  s->flush_pending = 0;
+  if (rc < 0) uvlog_sink_report_error(s, rc);
 }
 
 void uvlog_sink_flush_done(uvlog_sink_t *s, int status) {

@@ -4,6 +4,7 @@
  * and RFC 3164. Every expected output is an exact string.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +262,8 @@ Test(format, text_null_fields_and_bad_level) {
   expect_text("%f %F", &e, "plain.c plain.c\n");
   e.msg = NULL;
   e.msg_len = 0;
+  expect_text("[%m]", &e, "[]\n");
+  e.msg_len = 5; /* a NULL message is empty whatever its length says */
   expect_text("[%m]", &e, "[]\n");
 }
 
@@ -949,4 +952,90 @@ Test(format, dispatch_by_kind) {
     free(got);
     uvlog_formatter_destroy(&f);
   }
+}
+
+/* The civil-date conversion against gmtime_r, one sample per day from 1900 to
+ * 2200 (a different second of the day each time). */
+Test(format, rfc3339_matches_gmtime) {
+  const int64_t first = INT64_C(-2208988800), last = INT64_C(7258118400); /* 1900..2200 */
+  int checked = 0;
+  for (int64_t day = first; day < last; day += 86400) {
+    int64_t sec = day + (day / 86400 * 7919 % 86400 + 86400) % 86400;
+    time_t t = (time_t)sec;
+    struct tm tm;
+    cr_assert_not_null(gmtime_r(&t, &tm));
+    char want[96];
+    snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.000042Z", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    char *got = rfc3339(sec * 1000000000 + 42999);
+    if (strcmp(got, want) != 0) cr_assert_fail("sec %lld: got %s want %s", (long long)sec, got, want);
+    free(got);
+    checked++;
+  }
+  cr_expect_gt(checked, 100000);
+}
+
+Test(format, rfc5424_long_message) {
+  size_t n = 64 * 1024;
+  char *msg = malloc(n + 1);
+  for (size_t i = 0; i < n; i++) msg[i] = (char)(i % 127 == 0 ? '\n' : 'a' + i % 26);
+  msg[n] = '\0';
+  uvlog_formatter_t f;
+  make(&f, UVLOG_FORMAT_RFC5424, NULL, -1);
+  uvlog_entry_t e = fixed_entry(msg);
+  size_t len;
+  char *got = render_len(&f, &e, &len);
+  const char *prefix = "<14>1 2026-11-22T02:32:48.123456Z host.example app 1234 - - ";
+  size_t pl = strlen(prefix);
+  cr_assert_eq(len, pl + n);
+  cr_expect_eq(memcmp(got, prefix, pl), 0);
+  cr_expect_eq(memcmp(got + pl, msg, n), 0);
+  free(got);
+  uvlog_formatter_destroy(&f);
+  free(msg);
+}
+
+/* Several threads share one formatter: each thread's timestamp caches are
+ * its own, so every line is exact. (Run under TSan by the sanitizer build.) */
+typedef struct share_arg {
+  const uvlog_formatter_t *f;
+  int64_t base;   /* seconds */
+  int mismatches;
+} share_arg_t;
+
+static void *share_thread(void *p) {
+  share_arg_t *a = p;
+  uvlog_buf_t b = {0};
+  for (int i = 0; i < 2000; i++) {
+    uvlog_entry_t e = fixed_entry("x");
+    int64_t sec = a->base + i % 7;
+    e.ts_ns = sec * 1000000000 + 5000;
+    uvlog_buf_reset(&b);
+    uvlog_formatter_format(a->f, &e, &b);
+    time_t t = (time_t)sec;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char want[96];
+    snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.000005Z x\n", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    if (b.len != strlen(want) || memcmp(b.data, want, b.len) != 0) a->mismatches++;
+  }
+  uvlog_buf_free(&b);
+  return NULL;
+}
+
+Test(format, shared_formatter_across_threads) {
+  uvlog_formatter_t f;
+  make(&f, UVLOG_FORMAT_TEXT, "%t %m", 0);
+  pthread_t th[4];
+  share_arg_t args[4];
+  for (int i = 0; i < 4; i++) {
+    args[i] = (share_arg_t){&f, INT64_C(1700000000) + i * 86400 * 400, 0};
+    cr_assert_eq(pthread_create(&th[i], NULL, share_thread, &args[i]), 0);
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(th[i], NULL);
+    cr_expect_eq(args[i].mismatches, 0, "thread %d", i);
+  }
+  uvlog_formatter_destroy(&f);
 }

@@ -14,6 +14,13 @@
  * 33..126 become '_', then it is cut to the limit), because the caller never
  * chose it.
  *
+ * A pattern given with a kind other than TEXT is still checked (a bad one is
+ * UVLOG_EINVAL) and otherwise ignored; so is `color`.
+ *
+ * A NULL message is rendered as an empty one. A compiled formatter is never
+ * written to while rendering, so several threads may share one (the caches
+ * below are per thread).
+ *
  * Timestamps: uvlog_format_rfc3339_utc() converts days to a civil date with
  * integer arithmetic (no gmtime, no locale) and keeps the formatted
  * "YYYY-MM-DDThh:mm:ss" of the last second it saw in a thread-local cache, so

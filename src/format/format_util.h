@@ -2,9 +2,9 @@
  * format_util.h -- small helpers private to the formatters (src/format/).
  *
  * Everything here is locale-free and allocation-free except for buffer
- * growth: decimal numbers, level names, the syslog severity of a level, the
- * base name of a path and a UTF-8 sequence checker. Nothing outside
- * src/format/ includes this file.
+ * growth: appends, decimal numbers, level names, the base name of a path
+ * and a UTF-8 sequence checker. Only src/format/ and test_format.c include
+ * this file.
  */
 #ifndef UVLOG_FORMAT_UTIL_H
 #define UVLOG_FORMAT_UTIL_H
@@ -78,14 +78,6 @@ static inline const char *fmt_level_lower(uvlog_level_t l) {
   static const char *const names[UVLOG_LEVEL_COUNT] = {
       "trace", "debug", "info", "notice", "warning", "error", "critical"};
   return fmt_level_valid(l) ? names[l] : "?";
-}
-
-/* Syslog severity (0..7) of a level, as documented beside uvlog_level_t.
- * (logger.c's uvlog_level_to_syslog() has the same mapping; this copy keeps
- * the formatters free of the core.) Invalid values map to debug (7). */
-static inline int fmt_level_severity(uvlog_level_t l) {
-  static const int sev[UVLOG_LEVEL_COUNT] = {7, 7, 6, 5, 4, 3, 2};
-  return fmt_level_valid(l) ? sev[l] : 7;
 }
 
 /* The part of `path` after its last '/'. */

@@ -97,7 +97,7 @@ void uvlog_format_json(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog
   fmt_put(out, ",\"func\":", 8);
   json_string(e->func, out);
   fmt_put(out, ",\"msg\":\"", 8);
-  if (e->msg_len) json_escape(e->msg, e->msg_len, out);
+  if (e->msg && e->msg_len) json_escape(e->msg, e->msg_len, out);
   fmt_putc(out, '"');
   if (e->flags & UVLOG_ENTRY_TRUNCATED) fmt_puts(out, ",\"truncated\":true");
   fmt_put(out, ",\"host\":", 8);

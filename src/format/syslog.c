@@ -3,10 +3,10 @@
  * (a datagram delimits a record; the TCP sink adds octet counting).
  *
  * RFC 5424:  <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID - MSG
- *   PRI = facility * 8 + severity of the level. TIMESTAMP is RFC 3339 UTC
- *   with microseconds. MSGID is "-" when not set; structured data is always
- *   "-" for now. The identity fields were checked (or repaired) by
- *   uvlog_formatter_init(). MSG is the message, raw (nothing escaped),
+ *   PRI = facility * 8 + uvlog_level_to_syslog(level) (logger.c).
+ *   TIMESTAMP is RFC 3339 UTC with microseconds. MSGID is "-" when not
+ *   set; structured data is always "-" for now. The identity fields were
+ *   checked (or repaired) by uvlog_formatter_init(). MSG is the message, raw (nothing escaped),
  *   preceded by the UTF-8 BOM (EF BB BF) only when it is well-formed UTF-8
  *   and not pure ASCII (RFC 5424 MSG-UTF8); ASCII or ill-formed text is sent
  *   without BOM (MSG-ANY). An empty message also drops the space before it.
@@ -24,7 +24,7 @@
 
 static void put_pri(const uvlog_formatter_t *f, uvlog_level_t level, uvlog_buf_t *out) {
   fmt_putc(out, '<');
-  fmt_put_u64(out, (uint64_t)(f->facility * 8 + fmt_level_severity(level)));
+  fmt_put_u64(out, (uint64_t)(f->facility * 8 + uvlog_level_to_syslog(level)));
   fmt_putc(out, '>');
 }
 
@@ -58,7 +58,7 @@ void uvlog_format_rfc5424(const uvlog_formatter_t *f, const uvlog_entry_t *e, uv
   fmt_putc(out, ' ');
   fmt_puts(out, f->msgid ? f->msgid : "-");
   fmt_put(out, " -", 2);
-  if (e->msg_len == 0) return;
+  if (!e->msg || e->msg_len == 0) return;
   fmt_putc(out, ' ');
   if (needs_bom(e->msg, e->msg_len)) fmt_put(out, "\xEF\xBB\xBF", 3);
   fmt_put(out, e->msg, e->msg_len);
@@ -108,5 +108,5 @@ void uvlog_format_rfc3164(const uvlog_formatter_t *f, const uvlog_entry_t *e, uv
   fmt_putc(out, '[');
   fmt_puts(out, f->procid);
   fmt_put(out, "]: ", 3);
-  if (e->msg_len) fmt_put(out, e->msg, e->msg_len);
+  if (e->msg && e->msg_len) fmt_put(out, e->msg, e->msg_len);
 }

@@ -72,7 +72,7 @@ void uvlog_format_text(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog
     case 'n': fmt_put_i64(out, e->line); break;
     case 'u': fmt_puts(out, e->func ? e->func : "?"); break;
     case 'm':
-      if (e->msg_len) uvlog_format_escape(e->msg, e->msg_len, out);
+      if (e->msg && e->msg_len) uvlog_format_escape(e->msg, e->msg_len, out);
       break;
     default: break; /* compile_pattern() lets no other letter through */
     }

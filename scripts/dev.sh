@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# scripts/dev.sh -- the one entry point behind the README's two commands.
+#
+#   scripts/dev.sh demo   install what is missing, build, run the demo
+#   scripts/dev.sh test   install what is missing, then build and run the whole
+#                         suite three times: plain (-Werror), ThreadSanitizer,
+#                         AddressSanitizer+UBSan
+#
+# Set-up: Debian packages are installed with apt-get when missing (root, or
+# sudo without a password). Nothing else is downloaded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_PKGS=(gcc pkg-config meson ninja-build libuv1-dev)
+TEST_PKGS=(libcriterion-dev rsyslog python3)
+
+install_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> installing: ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo -n"
+  fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+setup() { # setup DIR [meson options...]
+  local dir=$1; shift
+  if [ -d "$dir" ]; then meson setup --reconfigure "$dir" "$@" >/dev/null
+  else meson setup "$dir" "$@" >/dev/null; fi
+  ninja -C "$dir"
+}
+
+# Prints "<passed> <failed> <skipped>" from a build's meson test log.
+count_results() {
+  python3 - "$1/meson-logs/testlog.json" <<'PY'
+import json, sys
+p = f = s = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line).get("result")
+    if r in ("OK", "EXPECTEDFAIL"): p += 1
+    elif r == "SKIP": s += 1
+    else: f += 1
+print(p, f, s)
+PY
+}
+
+cmd=${1:-}
+case "$cmd" in
+  demo)
+    install_missing "${BUILD_PKGS[@]}"
+    setup build -Dtests=auto
+    echo "==> running the demo (3 s; Ctrl-C stops it earlier)"
+    ./build/examples/demo --seconds 3
+    ;;
+  test)
+    install_missing "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
+    total_p=0; total_f=0; total_s=0; status=0
+    run_suite() { # run_suite NAME DIR [meson options...]
+      local name=$1 dir=$2; shift 2
+      echo "==> [$name] build"
+      setup "$dir" "$@"
+      echo "==> [$name] test"
+      meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
+      read -r p f s < <(count_results "$dir")
+      echo "==> [$name] $p passed, $f failed, $s skipped"
+      total_p=$((total_p + p)); total_f=$((total_f + f)); total_s=$((total_s + s))
+    }
+    run_suite plain build -Dwerror=true -Dtests=enabled -Dbuildtype=debugoptimized
+    run_suite tsan build-tsan -Dwerror=true -Dtests=enabled -Db_sanitize=thread -Dcriterion_shim=true -Dbench=false
+    run_suite asan+ubsan build-asan -Dwerror=true -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
+    echo "tests: $total_p passed, $total_f failed, $total_s skipped"
+    exit $status
+    ;;
+  *)
+    echo "usage: scripts/dev.sh demo|test" >&2
+    exit 2
+    ;;
+esac
