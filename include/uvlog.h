@@ -431,6 +431,8 @@ UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
  *    in the same buffer while the sink reconnects with backoff.
  *  - A record that does not fit in the buffer is dropped and counted (the
  *    newest record is dropped: records already buffered keep their place).
+ *    So is a datagram the kernel refuses (EMSGSIZE: larger than the socket's
+ *    send buffer allows) or any other send error than those above.
  *  - flush returns UVLOG_PENDING until the buffer present at the call is sent,
  *    or flush_timeout_ms passes (UVLOG_ETIMEDOUT).
  *  - If the socket is missing when the logger starts, the error is reported
