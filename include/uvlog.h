@@ -413,8 +413,9 @@ UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
  * Records the sink cannot keep are counted with uvlog_sink_count_dropped()
  * (see uvlog_sink_stats().dropped) and the cause is reported as an error
  * (uvlog_sink_stats().last_error). Reconnects use exponential backoff with
- * jitter: the first retry after reconnect_min_ms, doubling up to
- * reconnect_max_ms, each delay drawn in [d/2, d]. */
+ * jitter: a ceiling d starts at reconnect_min_ms and doubles after each
+ * failed attempt up to reconnect_max_ms; each delay is drawn in [d/2, d]; a
+ * successful connect resets d. */
 
 /* --- syslog (local datagram socket) ---------------------------------------
  * One datagram per record, sent with a non-blocking send() on an AF_UNIX
