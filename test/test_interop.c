@@ -7,7 +7,9 @@
  * (RFC 3164 and RFC 5424). Then kills rsyslog mid-stream and restarts it:
  * records accepted while it was down arrive after the reconnect, up to the
  * backlog bound, the log calls never fail or block, and the accounting is
- * exact (delivered + dropped == accepted).
+ * exact (delivered + dropped == accepted). Last, a kill while a producer
+ * logs without pause: the calls never fail, the stream resumes, and what is
+ * lost is one contiguous run held by the dead connection.
  */
 #include <criterion/criterion.h>
 #include <stdint.h>
