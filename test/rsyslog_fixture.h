@@ -160,7 +160,7 @@ static inline size_t rsl_wait_for(rsl_t *r, const char *needle, size_t count, in
   for (int64_t end = nf_now_ms() + timeout_ms;; nf_sleep_ms(10)) {
     char *b = nf_read_file(r->out, NULL);
     seen = 0;
-    for (char *p = b; p && (p = strstr(p, needle)) != NULL; p += strlen(needle)) seen++;
+    for (char *p = b; p && (p = nf_strstr(p, needle)) != NULL; p += strlen(needle)) seen++;
     free(b);
     if (seen >= count || nf_now_ms() >= end) return seen;
   }

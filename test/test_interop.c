@@ -96,7 +96,7 @@ static const char *find_record(const char *buf, const char *marker) {
   const char *prefixes[] = {"msg=[", "msg=[ ", "msg=[\xef\xbb\xbf"};
   for (size_t i = 0; i < 3 && !p; i++) {
     snprintf(needle, sizeof needle, "%s%s", prefixes[i], marker);
-    p = strstr(buf, needle);
+    p = nf_strstr(buf, needle);
   }
   if (!p) return NULL;
   while (p > buf && !(p[-1] == '\n' && strncmp(p, "pri=", 4) == 0)) p--;
@@ -252,9 +252,9 @@ static long count_in_order(const char *tag) {
   char needle[32];
   snprintf(needle, sizeof needle, "msg=[%s ", tag);
   long n = 0;
-  for (char *p = buf; (p = strstr(p, needle)) != NULL; p += strlen(needle)) {
+  for (char *p = buf; (p = nf_strstr(p, needle)) != NULL; p += strlen(needle)) {
     long seq = strtol(p + strlen(needle), NULL, 10);
-    cr_assert_eq(seq, n, "%s: record %ld arrived where %ld was expected", tag, seq, n);
+    NF_CHECK(seq == n, "%s: record %ld arrived where %ld was expected", tag, seq, n);
     n++;
   }
   free(buf);
@@ -278,7 +278,7 @@ static void kill_restart(uvlog_sink_t *s, int sig, long n1, long n2, int expect_
   cr_assert_eq(uvlog_logger_start(log), 0);
   long accepted = 0;
   for (long k = 0; k < n1; k++) {
-    cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "K1 %ld", k), 0);
+    NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "K1 %ld", k));
     accepted++;
   }
   uvlog_sink_stats_t st;
@@ -293,7 +293,7 @@ static void kill_restart(uvlog_sink_t *s, int sig, long n1, long n2, int expect_
   if (sig == SIGKILL) wait_errors(s, 0); /* the TCP sink sees the EOF by itself */
   /* rsyslog is down: every call still returns at once with success. */
   for (long k = 0; k < n2; k++) {
-    cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "K2 %ld %060d", k, 0), 0);
+    NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "K2 %ld %060d", k, 0));
     accepted++;
   }
   /* A barrier: every K2 record has reached the sink (kept or dropped). The
@@ -423,7 +423,7 @@ Test(interop, tcp_sigkill_while_a_producer_is_logging, .init = setup, .fini = te
   pthread_join(th, NULL);
   if (err) cr_assert_fail("%s", err);
   /* After the stream: a final batch must arrive whole and in order. */
-  for (long k = 0; k < 100; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "F %ld", k), 0);
+  for (long k = 0; k < 100; k++) NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "F %ld", k));
   cr_assert_eq(rsl_wait_for(&rsl, "msg=[F ", 100, 30000), 100u);
   cr_assert_eq(uvlog_logger_close(log), 0);
   uvlog_stats_t ls;
@@ -438,9 +438,9 @@ Test(interop, tcp_sigkill_while_a_producer_is_logging, .init = setup, .fini = te
   cr_assert_not_null(buf);
   unsigned char *got = calloc((size_t)accepted + 1, 1);
   long unique = 0, dups = 0, max_seq = -1;
-  for (char *q = buf; (q = strstr(q, "msg=[M ")) != NULL; q += 7) {
+  for (char *q = buf; (q = nf_strstr(q, "msg=[M ")) != NULL; q += 7) {
     long seq = strtol(q + 7, NULL, 10);
-    cr_assert(seq >= 0 && seq < accepted, "unknown record M %ld", seq);
+    NF_CHECK(seq >= 0 && seq < accepted, "unknown record M %ld", seq);
     if (got[seq]++) dups++;
     else unique++;
     if (seq > max_seq) max_seq = seq;

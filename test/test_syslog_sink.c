@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net_fixture.h"
 #include "sink/netq.h"
 #include "uvlog.h"
 
@@ -66,7 +67,7 @@ Test(syslog_dgq, many_push_pop_cycles_keep_order) {
       const char *p = uvlog_dgq_peek(&q, &n);
       char want[16];
       int k = snprintf(want, sizeof want, "m%u", next_out++);
-      cr_assert(n == (size_t)k && memcmp(p, want, n) == 0, "order broken at %u", next_out - 1);
+      NF_CHECK(n == (size_t)k && memcmp(p, want, n) == 0, "order broken at %u", next_out - 1);
       uvlog_dgq_pop(&q);
     }
   }
@@ -81,7 +82,6 @@ Test(syslog_dgq, many_push_pop_cycles_keep_order) {
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "net_fixture.h"
 
 static char dir[512];
 static char sock_path[600];
@@ -136,8 +136,8 @@ static uvlog_sink_t *syslog_sink(uvlog_syslog_options_t *o) {
 static void expect_rec(const char *buf, ssize_t n, long k) {
   char want[32];
   int w = snprintf(want, sizeof want, ": rec %ld", k);
-  cr_assert(n >= w && memcmp(buf + n - w, want, (size_t)w) == 0, "datagram %ld is '%.*s'", k,
-            (int)n, buf);
+  NF_CHECK(n >= w && memcmp(buf + n - w, want, (size_t)w) == 0, "datagram %ld is '%.*s'", k,
+           (int)n, buf);
 }
 
 Test(syslog_sink, create_rejects_bad_options, .init = setup, .fini = teardown) {
@@ -188,8 +188,8 @@ Test(syslog_sink, one_rfc3164_datagram_per_record, .init = setup, .fini = teardo
   uvlog_syslog_options_init(&o);
   uvlog_sink_t *s = syslog_sink(&o);
   uvlog_t *log = start_with(s);
-  cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_ERROR, NULL, 0, NULL, "rec %d", 0), 0);
-  cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "two\nlines"), 0);
+  NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_ERROR, NULL, 0, NULL, "rec %d", 0));
+  NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "two\nlines"));
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
   char buf[9000];
   ssize_t n = daemon_recv(d, buf, sizeof buf);
@@ -229,7 +229,7 @@ Test(syslog_sink, rfc5424_and_identity_via_set_format, .init = setup, .fini = te
   fo.msgid = "ID7";
   cr_assert_eq(uvlog_sink_set_format(s, &fo), 0);
   uvlog_t *log = start_with(s);
-  cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_WARNING, NULL, 0, NULL, "hello"), 0);
+  NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_WARNING, NULL, 0, NULL, "hello"));
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
   char buf[512];
   ssize_t n = daemon_recv(d, buf, sizeof buf - 1);
@@ -287,7 +287,7 @@ Test(syslog_sink, missing_daemon_then_appears, .init = setup, .fini = teardown, 
   uvlog_sink_t *s = syslog_sink(&o);
   uvlog_t *log = start_with(s); /* no daemon: reported, not fatal */
   const long n = 50;
-  for (long k = 0; k < n; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k), 0);
+  for (long k = 0; k < n; k++) NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k));
   uvlog_sink_stats_t st = {0};
   for (int64_t end = nf_now_ms() + 10000; nf_now_ms() < end && st.errors == 0; nf_sleep_ms(5))
     uvlog_sink_stats(s, &st);
@@ -297,7 +297,7 @@ Test(syslog_sink, missing_daemon_then_appears, .init = setup, .fini = teardown, 
   char buf[512];
   for (long k = 0; k < n; k++) {
     ssize_t m = daemon_recv(d, buf, sizeof buf);
-    cr_assert_gt(m, 0, "datagram %ld never came", k);
+    NF_CHECK(m > 0, "datagram %ld never came", k);
     expect_rec(buf, m, k);
   }
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
@@ -317,11 +317,11 @@ Test(syslog_sink, slow_daemon_records_wait_in_order, .init = setup, .fini = tear
   uvlog_sink_t *s = syslog_sink(&o);
   uvlog_t *log = start_with(s);
   const long n = 2000;
-  for (long k = 0; k < n; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k), 0);
+  for (long k = 0; k < n; k++) NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k));
   char buf[512];
   for (long k = 0; k < n; k++) {
     ssize_t m = daemon_recv(d, buf, sizeof buf);
-    cr_assert_gt(m, 0, "datagram %ld never came", k);
+    NF_CHECK(m > 0, "datagram %ld never came", k);
     expect_rec(buf, m, k);
   }
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
@@ -344,7 +344,7 @@ Test(syslog_sink, full_buffer_drops_are_counted_exactly, .init = setup, .fini = 
   uvlog_sink_t *s = syslog_sink(&o);
   uvlog_t *log = start_with(s);
   const long n = 3000;
-  for (long k = 0; k < n; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k), 0);
+  for (long k = 0; k < n; k++) NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k));
   /* Nobody reads: flush ends at its deadline instead of hanging. */
   int rc = uvlog_logger_flush(log, 20000);
   cr_assert(rc == 0 || rc == UVLOG_ETIMEDOUT, "flush: %s", uvlog_strerror(rc));
@@ -358,7 +358,7 @@ Test(syslog_sink, full_buffer_drops_are_counted_exactly, .init = setup, .fini = 
   char buf[512];
   ssize_t m;
   while ((m = recv(d, buf, sizeof buf, MSG_DONTWAIT)) > 0) {
-    cr_assert(m >= 5 && memcmp(buf, "<14>", 4) == 0);
+    NF_CHECK(m >= 5 && memcmp(buf, "<14>", 4) == 0, "datagram '%.*s'", (int)m, buf);
     got++;
   }
   cr_assert_gt(ls.sink_dropped, 0u);
@@ -376,12 +376,12 @@ Test(syslog_sink, daemon_restart_reconnects, .init = setup, .fini = teardown, .t
   uvlog_sink_t *s = syslog_sink(&o);
   uvlog_t *log = start_with(s);
   char buf[512];
-  cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %d", 0), 0);
+  NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %d", 0));
   ssize_t m = daemon_recv(d, buf, sizeof buf);
   expect_rec(buf, m, 0);
   close(d); /* the daemon dies; its socket file stays (stale) */
   const long n = 100;
-  for (long k = 1; k <= n; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k), 0);
+  for (long k = 1; k <= n; k++) NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k));
   uvlog_sink_stats_t st = {0};
   for (int64_t end = nf_now_ms() + 10000; nf_now_ms() < end && st.errors == 0; nf_sleep_ms(5))
     uvlog_sink_stats(s, &st);
@@ -389,7 +389,7 @@ Test(syslog_sink, daemon_restart_reconnects, .init = setup, .fini = teardown, .t
   d = daemon_bind(sock_path); /* a new daemon, new socket at the same path */
   for (long k = 1; k <= n; k++) {
     m = daemon_recv(d, buf, sizeof buf);
-    cr_assert_gt(m, 0, "datagram %ld never came", k);
+    NF_CHECK(m > 0, "datagram %ld never came", k);
     expect_rec(buf, m, k);
   }
   cr_assert_eq(uvlog_sink_stats(s, &st), 0);

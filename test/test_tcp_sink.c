@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net_fixture.h"
 #include "sink/netq.h"
 #include "uvlog.h"
 
@@ -193,7 +194,6 @@ Test(tcp_backlog, record_larger_than_bound) {
 #include <stdio.h>
 #include <sys/socket.h>
 
-#include "net_fixture.h"
 
 /* A TCP receiver thread: accepts connections one after the other and keeps
  * every byte it reads. `max_conn_bytes` > 0 makes it close a connection once
@@ -370,9 +370,9 @@ static void check_in_order(rx_t *rx, long n) {
   for (long k = 0; k < n; k++) {
     char want[32];
     int w = snprintf(want, sizeof want, " rec %ld", k);
-    cr_assert(lens[k] >= (size_t)w && memcmp(msgs[k] + lens[k] - (size_t)w, want, (size_t)w) == 0,
-              "frame %ld is '%.*s'", k, (int)lens[k], msgs[k]);
-    cr_assert(lens[k] > 4 && memcmp(msgs[k], "<14>1 ", 6) == 0, "frame %ld: no RFC 5424 header", k);
+    NF_CHECK(lens[k] >= (size_t)w && memcmp(msgs[k] + lens[k] - (size_t)w, want, (size_t)w) == 0,
+             "frame %ld is '%.*s'", k, (int)lens[k], msgs[k]);
+    NF_CHECK(lens[k] > 6 && memcmp(msgs[k], "<14>1 ", 6) == 0, "frame %ld: no RFC 5424 header", k);
   }
   pthread_mutex_unlock(&rx->mu);
   free(msgs);
@@ -430,7 +430,7 @@ Test(tcp_sink, octet_counted_records_arrive_in_order, .timeout = 60) {
   uvlog_sink_t *s = tcp_sink_to("127.0.0.1", rx.port, &o);
   uvlog_t *log = start_logger_with(s);
   const long n = 5000;
-  for (long k = 0; k < n; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k), 0);
+  for (long k = 0; k < n; k++) NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k));
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
   cr_assert_eq(rx_wait_frames(&rx, n), n);
   uvlog_sink_stats_t st;
@@ -452,7 +452,7 @@ Test(tcp_sink, ndjson_over_ipv6, .timeout = 60) {
   o.framing = UVLOG_TCP_NDJSON;
   uvlog_sink_t *s = tcp_sink_to("::1", rx.port, &o);
   uvlog_t *log = start_logger_with(s);
-  for (int k = 0; k < 100; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_WARNING, NULL, 0, NULL, "line %d\nnext", k), 0);
+  for (int k = 0; k < 100; k++) NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_WARNING, NULL, 0, NULL, "line %d\nnext", k));
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
   cr_assert_eq(uvlog_logger_close(log), 0);
   uvlog_logger_destroy(log);
@@ -482,7 +482,7 @@ Test(tcp_sink, backlog_is_delivered_after_the_receiver_appears, .timeout = 60) {
   uvlog_sink_t *s = tcp_sink_to("localhost", port, &o);
   uvlog_t *log = start_logger_with(s);
   const long n = 300;
-  for (long k = 0; k < n; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k), 0);
+  for (long k = 0; k < n; k++) NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k));
   /* The sink sees refusals (counted as errors) while it keeps everything. */
   uvlog_sink_stats_t st = {0};
   for (int64_t end = nf_now_ms() + 10000; nf_now_ms() < end && st.errors == 0; nf_sleep_ms(5))
@@ -547,7 +547,7 @@ Test(tcp_sink, unresolvable_host_is_reported_not_fatal, .timeout = 60) {
   uvlog_sink_t *s = NULL;
   cr_assert_eq(uvlog_sink_tcp_create(&s, &o), 0);
   uvlog_t *log = start_logger_with(s);
-  for (int k = 0; k < 10; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "x %d", k), 0);
+  for (int k = 0; k < 10; k++) NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "x %d", k));
   uvlog_sink_stats_t st = {0};
   for (int64_t end = nf_now_ms() + 20000; nf_now_ms() < end && st.errors == 0; nf_sleep_ms(5))
     uvlog_sink_stats(s, &st);
@@ -575,7 +575,7 @@ Test(tcp_sink, receiver_restart_loses_nothing_written_after_it, .timeout = 60) {
   uvlog_sink_t *s = tcp_sink_to("127.0.0.1", port, &o);
   uvlog_t *log = start_logger_with(s);
   const long n1 = 100, n2 = 400;
-  for (long k = 0; k < n1; k++) cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k), 0);
+  for (long k = 0; k < n1; k++) NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k));
   cr_assert_eq(rx_wait_frames(&rx, n1), n1);
   rx_stop(&rx); /* closes the connection and the listener */
   uvlog_sink_stats_t st = {0};
@@ -583,7 +583,7 @@ Test(tcp_sink, receiver_restart_loses_nothing_written_after_it, .timeout = 60) {
     uvlog_sink_stats(s, &st);
   cr_assert_gt(st.errors, 0u, "the hang-up is noticed and reported");
   for (long k = n1; k < n1 + n2; k++)
-    cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k), 0);
+    NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k));
   rx_start_on(&rx, AF_INET, port);
   cr_assert_eq(rx_wait_frames(&rx, n1 + n2), n1 + n2);
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
@@ -621,7 +621,7 @@ Test(tcp_sink, slow_receiver_bound_and_exact_accounting, .timeout = 60) {
   cr_assert_eq(uvlog_logger_start(log), 0);
   const long n = 20000; /* ~20 MB: far more than socket buffers + backlog */
   for (long k = 0; k < n; k++)
-    cr_assert_eq(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "%01000d rec %ld", 0, k), 0);
+    NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "%01000d rec %ld", 0, k));
   int rc = uvlog_logger_flush(log, 20000);
   cr_assert(rc == 0 || rc == UVLOG_ETIMEDOUT, "flush: %s", uvlog_strerror(rc));
   uvlog_sink_stats_t st;
@@ -652,7 +652,7 @@ Test(tcp_sink, slow_receiver_bound_and_exact_accounting, .timeout = 60) {
     size_t k = (size_t)(msgs[i] + lens[i] - p);
     memcpy(num, p, k < sizeof num - 1 ? k : sizeof num - 1); /* the frame is not NUL-terminated */
     long seq = strtol(num, NULL, 10);
-    cr_assert_gt(seq, prev, "frame %ld out of order: %ld after %ld (dropped %llu)", i, seq, prev,
+    NF_CHECK(seq > prev, "frame %ld out of order: %ld after %ld (dropped %llu)", i, seq, prev,
                  (unsigned long long)dropped);
     prev = seq;
   }
