@@ -660,3 +660,30 @@ Test(tcp_sink, slow_receiver_bound_and_exact_accounting, .timeout = 60) {
   free(lens);
   rx_free(&rx);
 }
+
+Test(tcp_sink, reopen_reconnects_and_keeps_order, .timeout = 60) {
+  rx_t rx;
+  rx_init(&rx);
+  rx_start_on(&rx, AF_INET, 0);
+  uvlog_tcp_options_t o;
+  uvlog_tcp_options_init(&o);
+  uvlog_sink_t *s = tcp_sink_to("127.0.0.1", rx.port, &o);
+  uvlog_t *log = start_logger_with(s);
+  for (long k = 0; k < 100; k++) NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k));
+  cr_assert_eq(rx_wait_frames(&rx, 100), 100);
+  cr_assert_eq(uvlog_logger_reopen(log), 0);
+  int conns = 0;
+  for (int64_t end = nf_now_ms() + 10000; nf_now_ms() < end && conns < 2; nf_sleep_ms(5)) {
+    pthread_mutex_lock(&rx.mu);
+    conns = rx.conns;
+    pthread_mutex_unlock(&rx.mu);
+  }
+  cr_assert_eq(conns, 2, "reopen makes a new connection");
+  for (long k = 100; k < 200; k++) NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "rec %ld", k));
+  cr_assert_eq(rx_wait_frames(&rx, 200), 200);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  uvlog_logger_destroy(log);
+  rx_stop(&rx);
+  check_in_order(&rx, 200);
+  rx_free(&rx);
+}
