@@ -382,20 +382,43 @@ typedef enum uvlog_rotate_every {
 } uvlog_rotate_every_t;
 
 typedef struct uvlog_file_options {
-  unsigned mode;                 /* permission bits at creation; default 0640 */
+  unsigned mode;                 /* permission bits at creation; default 0640;
+                                    must include 0200 (owner write) */
   uint64_t rotate_size;          /* rotate when the file would exceed this many
                                     bytes; 0 = never by size */
   uvlog_rotate_every_t rotate_every; /* rotate by time; default never */
   int rotate_utc;                /* time boundaries in UTC (1, default) or local (0) */
-  int keep;                      /* rotated files kept: path.1 .. path.N; default 5 */
-  int reopen_on_sighup;          /* reopen when the process gets SIGHUP; default 0 */
+  int keep;                      /* rotated files kept: path.1 .. path.N; default 5,
+                                    at most UVLOG_FILE_MAX_KEEP; must be >= 1 when
+                                    any rotation is on */
+  int reopen_on_sighup;          /* reopen when the process gets SIGHUP (a
+                                    uv_signal_t on the listener's loop, from
+                                    logger start to close); default 0 */
+  int fsync_on_flush;            /* 1: the sink's flush calls fdatasync(); default 0
+                                    (flush has nothing to do: every write(2) has
+                                    already handed the bytes to the kernel) */
 } uvlog_file_options_t;
+
+#define UVLOG_FILE_MAX_KEEP 1000
 
 /** Fills `fo` with the defaults above. */
 UVLOG_EXPORT void uvlog_file_options_init(uvlog_file_options_t *fo);
-/** A sink appending to `path` (O_APPEND|O_CLOEXEC, created with `mode`).
- *  The path is opened now, so an unwritable path fails here (-errno).
- *  `opts` may be NULL. */
+/** A sink appending to `path` (O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, created
+ *  with `mode` as filtered by the process umask, like open(2)). The path is
+ *  opened now, so an unwritable path fails here with -errno (-ENOENT,
+ *  -ENOTDIR, -EACCES, -EISDIR...); a relative path is made absolute.
+ *  `opts` may be NULL. Rotation happens only between records: by size before
+ *  the record that would take the file past rotate_size (a longer record goes
+ *  alone into a fresh file); by time before the first record whose timestamp
+ *  is at or past the next hour/day boundary. It renames path.N-1 to path.N
+ *  ... path to path.1 (deleting what would become path.keep+1) and opens a
+ *  fresh path; if that fails the sink keeps writing the current file, reports
+ *  the error and retries a second later. The logger's reopen (and SIGHUP with
+ *  reopen_on_sighup) opens path again. See docs/file-sink.md.
+ *  Errors: UVLOG_EINVAL (NULL/empty path, keep < 0 or > UVLOG_FILE_MAX_KEEP,
+ *  keep == 0 with rotation on, rotation on something that is not a regular
+ *  file, mode > 07777 or without owner write, rotate_every or a 0/1 flag out
+ *  of range), -ENAMETOOLONG, UVLOG_ENOMEM, or open(2)'s -errno. */
 UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
                                         const uvlog_file_options_t *opts);
 
@@ -403,7 +426,326 @@ UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
 /* Deferred formatting (the fast path)                                       */
 /* ------------------------------------------------------------------------ */
 
+/* The level macros above (UVLOG_INFO(), UVLOG_LOG_TO()...) are redefined
+ * below so that, with gcc or clang compiling C, a call whose format is a
+ * string literal does not format on the calling thread: it copies its
+ * arguments (integers, doubles, pointers, and the bytes of %s strings) into
+ * the record, and the listener formats them later with printf's exact
+ * semantics. The output is byte-identical to the preformatting path.
+ *
+ * A call falls back to the preformatting path (uvlog_log()) by itself when:
+ *  - the format is not a string literal (a variable, a parameter, an array);
+ *  - it has more than UVLOG_DEFERRED_MAX_ARGS arguments (up to 63 accepted);
+ *  - an argument is a long double (it does not fit the 8-byte slot);
+ *  - the format uses %n, %m, %ls/%S, %C, positional arguments (%1$d) or a
+ *    conversion the listener does not know (decided once per call site, the
+ *    first time it runs);
+ *  - the copied arguments would exceed the logger's max_record, or log is
+ *    NULL (then the text is formatted on the caller, with one malloc).
+ * Argument/format mismatches are diagnosed at compile time by -Wformat (the
+ * macro also compiles the uvlog_log() fallback call); one that slips through
+ * renders as a visible "<uvlog: ...>" marker, never as undefined behaviour.
+ * The preformatting macros stay available as UVLOG_LOGF_TO(), UVLOG_INFOF()
+ * and so on. Details and measurements: docs/deferred.md. */
 
+#define UVLOG_DEFERRED_MAX_ARGS 16
+
+/* The preformatting macros: format on the calling thread with uvlog_log(). */
+#define UVLOG_LOGF_TO(log, lvl, ...)                                                    \
+  ((lvl) >= UVLOG_MIN_LEVEL ? uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__) \
+                            : UVLOG_EFILTERED)
+#define UVLOG_LOGF(lvl, ...) UVLOG_LOGF_TO(uvlog_default_get(), (lvl), __VA_ARGS__)
+#define UVLOG_TRACEF_TO(log, ...)    UVLOG_LOGF_TO((log), UVLOG_LEVEL_TRACE, __VA_ARGS__)
+#define UVLOG_DEBUGF_TO(log, ...)    UVLOG_LOGF_TO((log), UVLOG_LEVEL_DEBUG, __VA_ARGS__)
+#define UVLOG_INFOF_TO(log, ...)     UVLOG_LOGF_TO((log), UVLOG_LEVEL_INFO, __VA_ARGS__)
+#define UVLOG_NOTICEF_TO(log, ...)   UVLOG_LOGF_TO((log), UVLOG_LEVEL_NOTICE, __VA_ARGS__)
+#define UVLOG_WARNINGF_TO(log, ...)  UVLOG_LOGF_TO((log), UVLOG_LEVEL_WARNING, __VA_ARGS__)
+#define UVLOG_ERRORF_TO(log, ...)    UVLOG_LOGF_TO((log), UVLOG_LEVEL_ERROR, __VA_ARGS__)
+#define UVLOG_CRITICALF_TO(log, ...) UVLOG_LOGF_TO((log), UVLOG_LEVEL_CRITICAL, __VA_ARGS__)
+#define UVLOG_TRACEF(...)    UVLOG_LOGF(UVLOG_LEVEL_TRACE, __VA_ARGS__)
+#define UVLOG_DEBUGF(...)    UVLOG_LOGF(UVLOG_LEVEL_DEBUG, __VA_ARGS__)
+#define UVLOG_INFOF(...)     UVLOG_LOGF(UVLOG_LEVEL_INFO, __VA_ARGS__)
+#define UVLOG_NOTICEF(...)   UVLOG_LOGF(UVLOG_LEVEL_NOTICE, __VA_ARGS__)
+#define UVLOG_WARNINGF(...)  UVLOG_LOGF(UVLOG_LEVEL_WARNING, __VA_ARGS__)
+#define UVLOG_ERRORF(...)    UVLOG_LOGF(UVLOG_LEVEL_ERROR, __VA_ARGS__)
+#define UVLOG_CRITICALF(...) UVLOG_LOGF(UVLOG_LEVEL_CRITICAL, __VA_ARGS__)
+
+/* One encoded argument: a type tag (UVLOG_ARG_* kind | promoted size in
+ * bytes) and an 8-byte value. Built by the macros on the caller's stack. */
+typedef struct uvlog_arg {
+  unsigned tag;
+  union {
+    long long i;
+    unsigned long long u;
+    double d;
+    const void *p;
+    const char *s;
+  } v;
+} uvlog_arg_t;
+
+#define UVLOG_ARG_SINT 0x10u /* signed integer (after the default promotions) */
+#define UVLOG_ARG_UINT 0x20u /* unsigned integer */
+#define UVLOG_ARG_DBL  0x30u /* double (float is promoted) */
+#define UVLOG_ARG_PTR  0x40u /* any object or function pointer but char * */
+#define UVLOG_ARG_CSTR 0x50u /* char *: its bytes are copied when a %s uses it */
+
+/* Per call site state, private to the library (zero-initialised static). */
+typedef struct uvlog_site_cache {
+  int state;                                   /* UVLOG__SITE_*; __atomic builtins */
+  unsigned char use[UVLOG_DEFERRED_MAX_ARGS];  /* what the format does with arg i */
+  int prec[UVLOG_DEFERRED_MAX_ARGS];           /* %s precision: -1 none, -2 from arg i-1 */
+} uvlog_site_cache_t;
+
+#define UVLOG__SITE_UNKNOWN  0
+#define UVLOG__SITE_DEFER    1
+#define UVLOG__SITE_FALLBACK 2
+#define UVLOG__SITE_BUSY     3
+
+/* One call site: built once by the macros as a static const object. */
+typedef struct uvlog_site {
+  const char *file;
+  const char *func;
+  const char *fmt;          /* a string literal */
+  int line;
+  uvlog_site_cache_t *cache;
+} uvlog_site_t;
+
+/** Queues a deferred record: `args` are the `n` encoded arguments of
+ *  site->fmt. Returns what uvlog_log() returns; UVLOG_EINVAL for a NULL
+ *  site, n > UVLOG_DEFERRED_MAX_ARGS or args == NULL with n > 0. Meant to be
+ *  called by the macros, which also check uvlog_site_prepare() first. */
+UVLOG_EXPORT int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
+                                const uvlog_arg_t *args, unsigned n);
+/** Scans site->fmt once and caches whether it can be deferred (1) or must go
+ *  through uvlog_log() (0). Thread-safe, lock-free; called by the macros the
+ *  first time a call site runs. */
+UVLOG_EXPORT int uvlog_site_prepare(const uvlog_site_t *site);
+
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(__cplusplus)
+
+/* 1 if the site's format can be deferred. After the first call this is one
+ * acquire load (a plain load on x86 and arm64), pairing with the release
+ * store that publishes the cache in uvlog_site_prepare(). */
+static inline int uvlog__site_ok(const uvlog_site_t *site) {
+  int st = __atomic_load_n(&site->cache->state, __ATOMIC_ACQUIRE);
+  if (__builtin_expect(st == UVLOG__SITE_DEFER, 1)) return 1;
+  if (st == UVLOG__SITE_FALLBACK) return 0;
+  return uvlog_site_prepare(site);
+}
+
+static inline uvlog_arg_t uvlog__arg_i(long long v) {
+  uvlog_arg_t a = {UVLOG_ARG_SINT | 4u, {.i = v}}; return a;
+}
+static inline uvlog_arg_t uvlog__arg_u(unsigned long long v) {
+  uvlog_arg_t a = {UVLOG_ARG_UINT | 4u, {.u = v}}; return a;
+}
+static inline uvlog_arg_t uvlog__arg_l(long long v) {
+  uvlog_arg_t a = {UVLOG_ARG_SINT | 8u, {.i = v}}; return a;
+}
+static inline uvlog_arg_t uvlog__arg_ul(unsigned long long v) {
+  uvlog_arg_t a = {UVLOG_ARG_UINT | 8u, {.u = v}}; return a;
+}
+static inline uvlog_arg_t uvlog__arg_d(double v) {
+  uvlog_arg_t a = {UVLOG_ARG_DBL | 8u, {.d = v}}; return a;
+}
+static inline uvlog_arg_t uvlog__arg_s(const char *v) {
+  uvlog_arg_t a = {UVLOG_ARG_CSTR | 8u, {.s = v}}; return a;
+}
+static inline uvlog_arg_t uvlog__arg_ss(const signed char *v) {
+  uvlog_arg_t a = {UVLOG_ARG_CSTR | 8u, {.s = (const char *)v}}; return a;
+}
+static inline uvlog_arg_t uvlog__arg_us(const unsigned char *v) {
+  uvlog_arg_t a = {UVLOG_ARG_CSTR | 8u, {.s = (const char *)v}}; return a;
+}
+static inline uvlog_arg_t uvlog__arg_p(const volatile void *v) {
+  uvlog_arg_t a = {UVLOG_ARG_PTR | 8u, {.p = (const void *)v}}; return a;
+}
+static inline uvlog_arg_t uvlog__arg_ld(long double v) { /* never used: see UVLOG__OK */
+  (void)v; uvlog_arg_t a = {0, {.u = 0}}; return a;
+}
+
+/* Encodes one argument, with the default argument promotions. */
+#define UVLOG__ARG(x) _Generic((x),                                                   \
+    _Bool: uvlog__arg_i, char: uvlog__arg_i, signed char: uvlog__arg_i,               \
+    unsigned char: uvlog__arg_i, short: uvlog__arg_i, unsigned short: uvlog__arg_i,   \
+    int: uvlog__arg_i, unsigned: uvlog__arg_u,                                        \
+    long: UVLOG__LONG_S, unsigned long: UVLOG__LONG_U,                    \
+    long long: uvlog__arg_l, unsigned long long: uvlog__arg_ul,                       \
+    float: uvlog__arg_d, double: uvlog__arg_d, long double: uvlog__arg_ld,            \
+    char *: uvlog__arg_s, const char *: uvlog__arg_s,                                 \
+    signed char *: uvlog__arg_ss, const signed char *: uvlog__arg_ss,                 \
+    unsigned char *: uvlog__arg_us, const unsigned char *: uvlog__arg_us,             \
+    default: uvlog__arg_p)(x)
+#if __SIZEOF_LONG__ == 8
+#define UVLOG__LONG_S uvlog__arg_l
+#define UVLOG__LONG_U uvlog__arg_ul
+#else
+#define UVLOG__LONG_S uvlog__arg_i
+#define UVLOG__LONG_U uvlog__arg_u
+#endif
+/* 1 if the argument fits the encoding (a constant expression). */
+#define UVLOG__OK(x) _Generic((x), long double: 0, default: 1)
+
+/* 1 if `f` is a string literal. In this integer-constant-expression context
+ * both gcc and clang answer at parse time, at every optimisation level, and
+ * only for literals (not for pointers, arrays or const arrays). */
+#define UVLOG__IS_LIT(f) __builtin_choose_expr(__builtin_constant_p(f), 1, 0)
+#define UVLOG__LIT_OR_EMPTY(f) __builtin_choose_expr(__builtin_constant_p(f), (f), "")
+
+#define UVLOG__CAT(a, b) UVLOG__CAT_(a, b)
+#define UVLOG__CAT_(a, b) a##b
+#define UVLOG__FIRST(...) UVLOG__FIRST_(__VA_ARGS__, ~)
+#define UVLOG__FIRST_(f, ...) f
+
+/* Generated: argument counting (0..16, or M for 17..63) and per-count lists. */
+#define UVLOG__NARGS(...) UVLOG__NARGS_(__VA_ARGS__, M, M, M, M, M, M, M, M, M, M, M, M, M, M,   \
+    M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M,    \
+    M, M, M, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, ~)
+#define UVLOG__NARGS_(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15,      \
+    _16, _17, _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33,    \
+    _34, _35, _36, _37, _38, _39, _40, _41, _42, _43, _44, _45, _46, _47, _48, _49, _50, _51,    \
+    _52, _53, _54, _55, _56, _57, _58, _59, _60, _61, _62, _63, n, ...) n
+#define UVLOG__ARGV_0(f) ((const uvlog_arg_t *)0)
+#define UVLOG__OKS_0(f) 1
+#define UVLOG__ARGV_1(f, a1) ((const uvlog_arg_t[]){UVLOG__ARG(a1)})
+#define UVLOG__OKS_1(f, a1) (UVLOG__OK(a1))
+#define UVLOG__ARGV_2(f, a1, a2) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2)})
+#define UVLOG__OKS_2(f, a1, a2) (UVLOG__OK(a1) & UVLOG__OK(a2))
+#define UVLOG__ARGV_3(f, a1, a2, a3) ((const uvlog_arg_t[]){UVLOG__ARG(a1), UVLOG__ARG(a2),      \
+    UVLOG__ARG(a3)})
+#define UVLOG__OKS_3(f, a1, a2, a3) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3))
+#define UVLOG__ARGV_4(f, a1, a2, a3, a4) ((const uvlog_arg_t[]){UVLOG__ARG(a1),                  \
+    UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4)})
+#define UVLOG__OKS_4(f, a1, a2, a3, a4) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) &         \
+    UVLOG__OK(a4))
+#define UVLOG__ARGV_5(f, a1, a2, a3, a4, a5) ((const uvlog_arg_t[]){UVLOG__ARG(a1),              \
+    UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5)})
+#define UVLOG__OKS_5(f, a1, a2, a3, a4, a5) (UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) &     \
+    UVLOG__OK(a4) & UVLOG__OK(a5))
+#define UVLOG__ARGV_6(f, a1, a2, a3, a4, a5, a6) ((const uvlog_arg_t[]){UVLOG__ARG(a1),          \
+    UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6)})
+#define UVLOG__OKS_6(f, a1, a2, a3, a4, a5, a6) (UVLOG__OK(a1) & UVLOG__OK(a2) &                 \
+    UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6))
+#define UVLOG__ARGV_7(f, a1, a2, a3, a4, a5, a6, a7) ((const uvlog_arg_t[]){UVLOG__ARG(a1),      \
+    UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5), UVLOG__ARG(a6),              \
+    UVLOG__ARG(a7)})
+#define UVLOG__OKS_7(f, a1, a2, a3, a4, a5, a6, a7) (UVLOG__OK(a1) & UVLOG__OK(a2) &             \
+    UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7))
+#define UVLOG__ARGV_8(f, a1, a2, a3, a4, a5, a6, a7, a8) ((const uvlog_arg_t[]){                 \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8)})
+#define UVLOG__OKS_8(f, a1, a2, a3, a4, a5, a6, a7, a8) (UVLOG__OK(a1) & UVLOG__OK(a2) &         \
+    UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) &              \
+    UVLOG__OK(a8))
+#define UVLOG__ARGV_9(f, a1, a2, a3, a4, a5, a6, a7, a8, a9) ((const uvlog_arg_t[]){             \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9)})
+#define UVLOG__OKS_9(f, a1, a2, a3, a4, a5, a6, a7, a8, a9) (UVLOG__OK(a1) & UVLOG__OK(a2) &     \
+    UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) & UVLOG__OK(a7) &              \
+    UVLOG__OK(a8) & UVLOG__OK(a9))
+#define UVLOG__ARGV_10(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) ((const uvlog_arg_t[]){       \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10)})
+#define UVLOG__OKS_10(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) (UVLOG__OK(a1) &               \
+    UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) &              \
+    UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10))
+#define UVLOG__ARGV_11(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) ((const uvlog_arg_t[]){  \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11)})
+#define UVLOG__OKS_11(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) (UVLOG__OK(a1) &          \
+    UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) &              \
+    UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11))
+#define UVLOG__ARGV_12(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12)})
+#define UVLOG__OKS_12(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12) (UVLOG__OK(a1) &     \
+    UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) & UVLOG__OK(a6) &              \
+    UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) & UVLOG__OK(a11) &            \
+    UVLOG__OK(a12))
+#define UVLOG__ARGV_13(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13)})
+#define UVLOG__OKS_13(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13) (               \
+    UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) &              \
+    UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) &             \
+    UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13))
+#define UVLOG__ARGV_14(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14)})
+#define UVLOG__OKS_14(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14) (          \
+    UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) &              \
+    UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) &             \
+    UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14))
+#define UVLOG__ARGV_15(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14), UVLOG__ARG(a15)})
+#define UVLOG__OKS_15(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) (     \
+    UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) &              \
+    UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) &             \
+    UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14) & UVLOG__OK(a15))
+#define UVLOG__ARGV_16(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16) ((const uvlog_arg_t[]){ \
+    UVLOG__ARG(a1), UVLOG__ARG(a2), UVLOG__ARG(a3), UVLOG__ARG(a4), UVLOG__ARG(a5),              \
+    UVLOG__ARG(a6), UVLOG__ARG(a7), UVLOG__ARG(a8), UVLOG__ARG(a9), UVLOG__ARG(a10),             \
+    UVLOG__ARG(a11), UVLOG__ARG(a12), UVLOG__ARG(a13), UVLOG__ARG(a14), UVLOG__ARG(a15),         \
+    UVLOG__ARG(a16)})
+#define UVLOG__OKS_16(f, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16) ( \
+    UVLOG__OK(a1) & UVLOG__OK(a2) & UVLOG__OK(a3) & UVLOG__OK(a4) & UVLOG__OK(a5) &              \
+    UVLOG__OK(a6) & UVLOG__OK(a7) & UVLOG__OK(a8) & UVLOG__OK(a9) & UVLOG__OK(a10) &             \
+    UVLOG__OK(a11) & UVLOG__OK(a12) & UVLOG__OK(a13) & UVLOG__OK(a14) & UVLOG__OK(a15) &         \
+    UVLOG__OK(a16))
+#define UVLOG__ARGV_M(...) ((const uvlog_arg_t *)0)
+#define UVLOG__OKS_M(...) 0
+#define UVLOG__CNT_M 0
+#define UVLOG__CNT_0 0
+#define UVLOG__CNT_1 1
+#define UVLOG__CNT_2 2
+#define UVLOG__CNT_3 3
+#define UVLOG__CNT_4 4
+#define UVLOG__CNT_5 5
+#define UVLOG__CNT_6 6
+#define UVLOG__CNT_7 7
+#define UVLOG__CNT_8 8
+#define UVLOG__CNT_9 9
+#define UVLOG__CNT_10 10
+#define UVLOG__CNT_11 11
+#define UVLOG__CNT_12 12
+#define UVLOG__CNT_13 13
+#define UVLOG__CNT_14 14
+#define UVLOG__CNT_15 15
+#define UVLOG__CNT_16 16
+
+#define UVLOG__DEFER(log, lvl, ...) __extension__ ({                                     \
+    static uvlog_site_cache_t uvlog__cache_;                                            \
+    static const uvlog_site_t uvlog__site_ = {                                          \
+      __FILE__, __func__, UVLOG__LIT_OR_EMPTY(UVLOG__FIRST(__VA_ARGS__)), __LINE__,     \
+      &uvlog__cache_};                                                                  \
+    uvlog_t *uvlog__log_ = (log);                                                       \
+    uvlog_level_t uvlog__lvl_ = (lvl);                                                  \
+    int uvlog__rc_;                                                                     \
+    if ((int)uvlog__lvl_ < (int)UVLOG_MIN_LEVEL)                                        \
+      uvlog__rc_ = UVLOG_EFILTERED;                                                     \
+    else if (UVLOG__IS_LIT(UVLOG__FIRST(__VA_ARGS__)) &&                                \
+             UVLOG__CAT(UVLOG__OKS_, UVLOG__NARGS(__VA_ARGS__))(__VA_ARGS__) &&         \
+             uvlog__site_ok(&uvlog__site_))                                             \
+      uvlog__rc_ = uvlog_log_args(uvlog__log_, uvlog__lvl_, &uvlog__site_,              \
+                                  UVLOG__CAT(UVLOG__ARGV_, UVLOG__NARGS(__VA_ARGS__))(__VA_ARGS__), \
+                                  UVLOG__CAT(UVLOG__CNT_, UVLOG__NARGS(__VA_ARGS__)));  \
+    else                                                                                \
+      uvlog__rc_ = uvlog_log(uvlog__log_, uvlog__lvl_, __FILE__, __LINE__, __func__,    \
+                             __VA_ARGS__);                                              \
+    uvlog__rc_;                                                                         \
+  })
+
+/* The default way to log: deferred formatting. */
+#undef UVLOG_LOG_TO
+#define UVLOG_LOG_TO(log, lvl, ...) UVLOG__DEFER((log), (lvl), __VA_ARGS__)
+
+#endif /* gcc or clang, C */
 
 /* ------------------------------------------------------------------------ */
 /* syslog and TCP sinks                                                      */

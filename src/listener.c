@@ -6,8 +6,9 @@
  * consumer side: it drains committed records in batches, decodes each into
  * a uvlog_entry_t, renders it with every sink's formatter and calls each
  * sink's write() once per batch, then releases the bytes to the producers.
- * Between batches it runs the loop without blocking (sinks' timers and
- * sockets), answers flush requests, reopens sinks, and reports drops.
+ * Between batches it answers flush requests, reopens sinks, reports drops,
+ * and (at most once per LOOP_POLL_NS, since each look is a system call) runs
+ * the loop without blocking for the sinks' timers and sockets.
  *
  * IDLE, POLLING AND PARKING
  * When the ring is empty the listener keeps polling (short sleeps) for
@@ -42,8 +43,9 @@
  * `senders` (seq_cst), loads `async_dead` (seq_cst) and sends only if it is
  * 0, then decrements `senders` (release). Before uv_close() on the handle
  * the listener stores async_dead = 1 (seq_cst) and waits until `senders`
- * (acquire) is 0: the same store-then-load pattern, so either the sender
- * sees the handle dead, or the listener sees the sender and waits for it.
+ * (seq_cst, which also acquires the decrement) is 0: the same
+ * store-then-load pattern, so either the sender sees the handle dead, or the
+ * listener sees the sender and waits for it.
  * All of it is async-signal-safe (uvlog_logger_reopen in a handler).
  *
  * FLUSH BARRIER
@@ -65,17 +67,21 @@
  * closing thread joins it and frees the sinks.
  */
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
+#include "deferred.h"
 #include "logger_impl.h"
 
 #define BATCH_RECORDS 1024
 #define BATCH_BYTES ((uint64_t)256 * 1024)
 #define CLOSE_FLUSH_WAIT_MS 5000
+#define CLOSE_HANDLES_WAIT_MS 5000
 #define LOOP_POLL_NS ((int64_t)1000000) /* 1 ms */
 
 /* Which logger the calling thread is the listener of (NULL for others). */
@@ -109,8 +115,11 @@ static void set_state(uvlog_t *log, int st) {
  * (rendered, or with a marker appended) is appended to `scratch`, leaving
  * e->msg NULL: the caller points it into scratch once the batch is decoded
  * (scratch may move while it grows). */
-static void decode(const uvlog_rec_t *rec, uvlog_buf_t *scratch, uvlog_entry_t *e) {
+static void decode(uvlog_t *log, const uvlog_rec_t *rec, uvlog_buf_t *scratch,
+                   uvlog_entry_t *e) {
   size_t off = scratch->len;
+  int truncated = rec->flags & REC_F_TRUNCATED;
+  size_t orig_len = rec->orig_len;
   memset(e, 0, sizeof(*e));
   e->ts_ns = rec->ts_ns;
   e->tid = rec->tid;
@@ -123,13 +132,22 @@ static void decode(const uvlog_rec_t *rec, uvlog_buf_t *scratch, uvlog_entry_t *
     e->msg = (const char *)rec->data;
     e->msg_len = rec->msg_len;
     break;
+  case REC_DEFERRED: /* deferred.c renders; cut to max_record as uvlog_logv() does */
+    uvlog__deferred_render(rec, scratch);
+    if (scratch->len - off > log->max_record) {
+      truncated = 1;
+      orig_len = scratch->len - off > UINT32_MAX ? UINT32_MAX : scratch->len - off;
+      scratch->len = off + log->max_record;
+      uvlog__count_truncated(log);
+    }
+    break;
   default:
     uvlog_buf_puts(scratch, "<uvlog: unknown record type>");
     break;
   }
-  if (rec->flags & REC_F_TRUNCATED) {
+  if (truncated) {
     char mark[64];
-    int n = snprintf(mark, sizeof(mark), "\xe2\x80\xa6[truncated: %u bytes]", rec->orig_len);
+    int n = snprintf(mark, sizeof(mark), "\xe2\x80\xa6[truncated: %zu bytes]", orig_len);
     if (e->msg) uvlog_buf_append(scratch, e->msg, e->msg_len);
     uvlog_buf_append(scratch, mark, (size_t)n);
     e->msg = NULL;
@@ -138,30 +156,52 @@ static void decode(const uvlog_rec_t *rec, uvlog_buf_t *scratch, uvlog_entry_t *
   if (!e->msg) e->msg_len = scratch->len - off;
 }
 
-/* Renders `n` entries for every sink that admits them and writes them. */
+/* Renders `n` entries with s's own formatter; returns how many it admitted. */
+static size_t render(uvlog_t *log, uvlog_sink_t *s, int lvl, const uvlog_entry_t *batch,
+                     size_t n) {
+  uvlog_buf_reset(&s->out);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if ((int)batch[i].level < lvl) continue;
+    log->text_off[k] = s->out.len;
+    uvlog_formatter_format(&s->fmt, &batch[i], &s->out);
+    s->view[k] = batch[i];
+    s->view[k].text_len = s->out.len - log->text_off[k];
+    k++;
+  }
+  if (s->out.oom) return k;
+  for (size_t i = 0; i < k; i++) s->view[i].text = s->out.data + log->text_off[i];
+  return k;
+}
+
+/* Renders `n` entries for every sink that admits them and writes them.
+ * A sink whose formatter equals an earlier sink's (s->share) reuses that
+ * sink's rendering when its level is not lower: it takes the subset. */
 static void deliver(uvlog_t *log, uvlog_entry_t *batch, size_t n) {
   for (uvlog_sink_t *s = log->sinks; s; s = s->next) {
+    s->batch_k = 0;
+    s->batch_ok = 0;
     if (!s->opened || s->closed) continue;
     /* relaxed: a lone value; a change applies from some batch on. */
     int lvl = atomic_load_explicit(&s->level, memory_order_relaxed);
-    uvlog_buf_reset(&s->out);
+    s->batch_lvl = lvl;
+    uvlog_sink_t *src = s->share;
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-      if ((int)batch[i].level < lvl) continue;
-      log->text_off[k] = s->out.len;
-      uvlog_formatter_format(&s->fmt, &batch[i], &s->out);
-      log->view[k] = batch[i];
-      log->view[k].text_len = s->out.len - log->text_off[k];
-      k++;
+    if (src && src->batch_ok && src->batch_lvl <= lvl) {
+      for (size_t i = 0; i < src->batch_k; i++)
+        if ((int)src->view[i].level >= lvl) s->view[k++] = src->view[i];
+    } else {
+      k = render(log, s, lvl, batch, n);
+      if (k && s->out.oom) {
+        uvlog_sink_count_dropped(s, k);
+        uvlog_sink_report_error(s, UVLOG_ENOMEM);
+        continue;
+      }
     }
+    s->batch_k = k;
+    s->batch_ok = 1;
     if (k == 0) continue;
-    if (s->out.oom) {
-      uvlog_sink_count_dropped(s, k);
-      uvlog_sink_report_error(s, UVLOG_ENOMEM);
-      continue;
-    }
-    for (size_t i = 0; i < k; i++) log->view[i].text = s->out.data + log->text_off[i];
-    int rc = s->vt.write(s, log->view, k);
+    int rc = s->vt.write(s, s->view, k);
     /* relaxed: a tally. Every entry handed over counts as written; a sink
      * that loses some says so with uvlog_sink_count_dropped(). */
     atomic_fetch_add_explicit(&s->written, k, memory_order_relaxed);
@@ -185,7 +225,7 @@ static int drain(uvlog_t *log) {
     uint64_t next = ring_next(rec, pos);
     if (rec->type != REC_MARK) {
       log->msg_off[n] = log->scratch.len;
-      decode(rec, &log->scratch, &log->batch[n]);
+      decode(log, rec, &log->scratch, &log->batch[n]);
       n++;
     }
     pos = next;
@@ -318,9 +358,9 @@ static void run(uvlog_t *log) {
     int got = drain(log);
     service(log, &f_active, &f_issued, &f_seq, &f_tgt);
     int64_t now = uvlog__mono_ns();
-    if (!got || now - last_io >= LOOP_POLL_NS) {
-      /* Sinks' timers and sockets: after every idle poll, and at least every
-       * LOOP_POLL_NS while draining (each poll is a system call). */
+    if (now - last_io >= LOOP_POLL_NS) {
+      /* Sinks' timers and sockets, every LOOP_POLL_NS while draining or
+       * polling (each look is a system call); parking blocks in the loop. */
       uv_run(&log->loop, UV_RUN_NOWAIT);
       last_io = now;
     }
@@ -339,8 +379,14 @@ static void run(uvlog_t *log) {
     }
     if (idle_since < 0) idle_since = now;
     if (now - idle_since < idle_ns) {
-      if (++spins < 64) sched_yield();
-      else nap_us(50);
+      /* Poll: a few yields, then naps growing from 100 us to 500 us, so a
+       * trickle costs little CPU and waits at most ~0.5 ms. */
+      if (++spins < 16) {
+        sched_yield();
+      } else {
+        long us = 100L * (1 + (long)(spins - 16) / 8);
+        nap_us(us < 500 ? us : 500);
+      }
       continue;
     }
     /* Park: L1, L2 of the handshake. */
@@ -381,35 +427,62 @@ static void shutdown_listener(uvlog_t *log, int started) {
   for (uvlog_sink_t *s = log->sinks; s; s = s->next) uvlog__sink_close(s);
 
   atomic_store_explicit(&log->async_dead, 1, memory_order_seq_cst);
-  /* acquire: pairs with the senders' release decrement. */
-  while (atomic_load_explicit(&log->senders, memory_order_acquire) != 0) sched_yield();
+  /* seq_cst: the load half of the store-then-load handshake (SENDING
+   * SAFELY); it also acquires the senders' release decrement. */
+  while (atomic_load_explicit(&log->senders, memory_order_seq_cst) != 0) sched_yield();
   uv_close((uv_handle_t *)&log->async, NULL);
   uv_close((uv_handle_t *)&log->flush_timer, NULL);
+  /* Let the sinks' close chains (shutdown, then close) finish; a sink that
+   * left a handle active gets it closed after CLOSE_HANDLES_WAIT_MS. The
+   * guard is unreferenced: it does not keep the loop alive by itself. */
+  uv_timer_t guard;
+  uv_timer_init(&log->loop, &guard);
+  uv_timer_start(&guard, on_closed_flush_wait, CLOSE_HANDLES_WAIT_MS, 0);
+  uv_unref((uv_handle_t *)&guard);
+  while (uv_loop_alive(&log->loop) && uv_is_active((uv_handle_t *)&guard))
+    uv_run(&log->loop, UV_RUN_ONCE);
+  uv_walk(&log->loop, close_walk_cb, NULL); /* the guard, and anything left */
   uv_run(&log->loop, UV_RUN_DEFAULT);
-  if (uv_loop_close(&log->loop) == UV_EBUSY) {
-    /* A sink left a handle open: close it so the loop can go. */
-    uv_walk(&log->loop, close_walk_cb, NULL);
-    uv_run(&log->loop, UV_RUN_DEFAULT);
-    uv_loop_close(&log->loop);
-  }
+  uv_loop_close(&log->loop);
+}
+
+static int same_str(const char *a, const char *b) {
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Two compiled formatters render every entry identically. */
+static int same_format(const uvlog_formatter_t *a, const uvlog_formatter_t *b) {
+  return a->kind == b->kind && a->color == b->color && a->facility == b->facility &&
+         same_str(a->pattern, b->pattern) && same_str(a->app_name, b->app_name) &&
+         same_str(a->hostname, b->hostname) && same_str(a->procid, b->procid) &&
+         same_str(a->msgid, b->msgid);
 }
 
 static int alloc_batch(uvlog_t *log) {
   log->batch_cap = BATCH_RECORDS;
   log->batch = calloc(log->batch_cap, sizeof(*log->batch));
-  log->view = calloc(log->batch_cap, sizeof(*log->view));
   log->msg_off = calloc(log->batch_cap, sizeof(*log->msg_off));
   log->text_off = calloc(log->batch_cap, sizeof(*log->text_off));
-  if (!log->batch || !log->view || !log->msg_off || !log->text_off) return UVLOG_ENOMEM;
+  if (!log->batch || !log->msg_off || !log->text_off) return UVLOG_ENOMEM;
+  for (uvlog_sink_t *s = log->sinks; s; s = s->next) {
+    s->view = calloc(log->batch_cap, sizeof(*s->view));
+    if (!s->view) return UVLOG_ENOMEM;
+    s->share = NULL;
+    for (uvlog_sink_t *t = log->sinks; t != s && !s->share; t = t->next)
+      if (same_format(&t->fmt, &s->fmt)) s->share = t;
+  }
   return 0;
 }
 
 static void free_batch(uvlog_t *log) {
   free(log->batch);
-  free(log->view);
+  for (uvlog_sink_t *s = log->sinks; s; s = s->next) {
+    free(s->view);
+    s->view = NULL;
+  }
   free(log->msg_off);
   free(log->text_off);
-  log->batch = log->view = NULL;
+  log->batch = NULL;
   log->msg_off = log->text_off = NULL;
   uvlog_buf_free(&log->scratch);
 }
@@ -487,12 +560,20 @@ int uvlog_logger_start(uvlog_t *log) {
     return st >= LOG_CLOSING ? UVLOG_ECLOSED : UVLOG_EBUSY;
   }
   log->start_rc = 1;
+  atomic_store_explicit(&log->pid, (int)getpid(), memory_order_relaxed);
   /* relaxed: a request flag; a reopen before start is moot (sinks open now). */
   atomic_store_explicit(&log->reopen_req, 0, memory_order_relaxed);
   set_state(log, LOG_STARTING);
   pthread_mutex_unlock(&log->mu);
 
+  /* The listener runs with every signal blocked (inherited from this
+   * thread's mask for the duration of pthread_create): the application's
+   * handlers run on its own threads, and sinks' writes see no EINTR. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
   int err = pthread_create(&log->thread, NULL, listener_main, log);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   pthread_mutex_lock(&log->mu);
   if (err) {
     set_state(log, LOG_CREATED);
@@ -568,6 +649,15 @@ int uvlog_logger_close(uvlog_t *log) {
     }
     if (st == LOG_CREATED || st == LOG_RUNNING) break;
     pthread_cond_wait(&log->cv, &log->mu); /* starting, or another close */
+  }
+  if (st == LOG_RUNNING && (int)getpid() != atomic_load_explicit(&log->pid, memory_order_relaxed)) {
+    /* A forked child: the listener (and its loop) exist only in the parent.
+     * Refuse further records and leave the sinks alone (they are the
+     * parent's); never join a thread this process does not have. */
+    ring_close(&log->ring);
+    set_state(log, LOG_CLOSED);
+    pthread_mutex_unlock(&log->mu);
+    return 0;
   }
   log->close_target = ring_close(&log->ring);
   set_state(log, LOG_CLOSING);

@@ -192,7 +192,9 @@ int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts) {
 }
 
 void uvlog_logger_destroy(uvlog_t *log) {
-  if (!log) return;
+  /* On the listener thread the logger is in use by this very thread:
+   * freeing it would pull the loop out from under it. */
+  if (!log || uvlog__on_listener(log)) return;
   uvlog_t *expected = log;
   /* acq_rel: nothing is published with it; a plain CAS clears only `log`. */
   atomic_compare_exchange_strong_explicit(&default_logger, &expected, NULL,
@@ -296,12 +298,18 @@ static void count_drop(uvlog_t *log, uvlog_level_t level) {
 
 /* Waits for space in block mode. Called only when the ring was full. */
 static int claim_blocking(uvlog_t *log, uvlog_level_t level, size_t bytes, uvlog_rec_t **out) {
+  /* In a forked child nothing drains this ring: never wait. relaxed: a lone
+   * value (0 before start: nothing drains either). */
+  if ((int)getpid() != atomic_load_explicit(&log->pid, memory_order_relaxed)) {
+    count_drop(log, level);
+    return UVLOG_EAGAIN;
+  }
   for (unsigned i = 0;; i++) {
     /* acquire: pairs with the release store of the state under mu. */
     int st = atomic_load_explicit(&log->state, memory_order_acquire);
     if (st != LOG_RUNNING && st != LOG_STARTING) {
-      /* Nobody will ever drain: waiting would hang. Closed -> the claim
-       * below says so; not started -> drop and count. */
+      /* Nobody will ever drain: waiting would hang. Closing or closed ->
+       * UVLOG_ECLOSED; not started (or start failed) -> drop and count. */
       if (st >= LOG_CLOSING) return UVLOG_ECLOSED;
       count_drop(log, level);
       return UVLOG_EAGAIN;

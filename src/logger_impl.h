@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <uv.h>
 
 #include "buf.h"
@@ -65,6 +66,8 @@ struct uvlog_s {
   int start_rc;                /* the listener's verdict on start (1 = pending) */
   int closer_active;           /* a thread is inside close's join */
   pthread_t thread;
+  _Atomic int pid;             /* the process that started the listener
+                                  (relaxed: a lone value, set before start) */
   uint64_t flush_req;          /* flush requests made (a generation number) */
   _Atomic uint64_t flush_hint; /* == flush_req, readable without mu (see service) */
   uint64_t flush_done;         /* flush requests completed */
@@ -83,8 +86,7 @@ struct uvlog_s {
   uvlog_entry_t *batch;        /* decoded records of the current batch */
   size_t batch_cap;
   size_t *msg_off;             /* per entry: offset into scratch or SIZE_MAX */
-  uvlog_entry_t *view;         /* the entries handed to one sink */
-  size_t *text_off;
+  size_t *text_off;            /* per rendered entry: offset into a sink's out */
   uvlog_buf_t scratch;         /* messages that are not plain ring bytes */
 };
 

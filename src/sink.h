@@ -44,6 +44,11 @@ struct uvlog_sink_s {
   int flush_pending;            /* flush returned UVLOG_PENDING, not done yet */
   int flush_again;              /* another flush is wanted after that one */
   uvlog_buf_t out;              /* this sink's rendering of the batch */
+  uvlog_entry_t *view;          /* the entries handed to write() */
+  uvlog_sink_t *share;          /* an earlier sink with the same format */
+  size_t batch_k;               /* entries in view for the current batch */
+  int batch_lvl;                /* the level used for the current batch */
+  int batch_ok;                 /* view is valid for the current batch */
 };
 
 /* Resolves colour "auto" in `s->fmt` against `s->color_fd`. */

@@ -18,6 +18,7 @@
 #include <uv.h>
 
 #include "capture.h"
+#include "sink.h"
 #include "uvlog.h"
 
 #define LOG(log, lvl, ...) uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__)
@@ -315,9 +316,39 @@ Test(levels, sink_levels) {
   cr_assert_eq(uvlog_logger_flush(log, -1), 0);
   cr_assert_str_eq(all.text, "DEBUG d\nWARNING w\nCRITICAL c\n");
   cr_assert_str_eq(warn.text, "WARNING w\nCRITICAL c\n");
+  cr_assert_not_null(ws->share, "same format: the listener shares the rendering");
   uvlog_logger_destroy(log);
   capture_free(&all);
   capture_free(&warn);
+}
+
+/* Sinks with the same format share one rendering when their level allows
+ * (the listener's optimisation): each must still see exactly its records. */
+Test(levels, same_format_sinks_in_any_level_order) {
+  capture_t hi, lo, other;
+  capture_init(&hi);
+  capture_init(&lo);
+  capture_init(&other);
+  uvlog_t *log = make(NULL);
+  cr_assert_eq(uvlog_sink_add(log, capture_sink(&hi, UVLOG_LEVEL_ERROR)), 0);
+  cr_assert_eq(uvlog_sink_add(log, capture_sink(&lo, UVLOG_LEVEL_TRACE)), 0);
+  uvlog_sink_t *o = capture_sink(&other, UVLOG_LEVEL_INFO);
+  uvlog_format_options_t fo;
+  uvlog_format_options_init(&fo);
+  fo.pattern = "[%l] %m";
+  cr_assert_eq(uvlog_sink_set_format(o, &fo), 0);
+  cr_assert_eq(uvlog_sink_add(log, o), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  for (int l = UVLOG_LEVEL_TRACE; l < UVLOG_LEVEL_OFF; l++)
+    cr_assert_eq(LOG(log, (uvlog_level_t)l, "%d", l), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_str_eq(hi.text, "ERROR 5\nCRITICAL 6\n");
+  cr_assert_str_eq(lo.text, "TRACE 0\nDEBUG 1\nINFO 2\nNOTICE 3\nWARNING 4\nERROR 5\nCRITICAL 6\n");
+  cr_assert_str_eq(other.text, "[INFO] 2\n[NOTICE] 3\n[WARNING] 4\n[ERROR] 5\n[CRITICAL] 6\n");
+  uvlog_logger_destroy(log);
+  capture_free(&hi);
+  capture_free(&lo);
+  capture_free(&other);
 }
 
 typedef struct {
@@ -708,4 +739,67 @@ Test(wakeup, stalled_producer_holds_flush) {
   cr_assert_eq(uvlog__rec_begin(NULL, UVLOG_LEVEL_INFO, 1, &rec), UVLOG_EINVAL);
   uvlog_logger_destroy(log);
   capture_free(&c);
+}
+
+/* ---- reopen from a signal handler; sink errors and drops in the stats ---- */
+
+#include <signal.h>
+
+static uvlog_t *sig_log;
+static volatile sig_atomic_t sig_rc = 1;
+static void on_usr1(int sig) {
+  (void)sig;
+  sig_rc = uvlog_logger_reopen(sig_log);
+}
+
+Test(lifecycle, reopen_from_a_signal_handler) {
+  async_sink_t a;
+  memset(&a, 0, sizeof(a));
+  uvlog_t *log = make(NULL);
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_sink_create(&s, &async_vt, &a), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  sig_log = log;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_usr1;
+  sigemptyset(&sa.sa_mask);
+  cr_assert_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+  cr_assert_eq(raise(SIGUSR1), 0);
+  cr_assert_eq(sig_rc, 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_eq(a.reopens, 1, "the listener reopened the sink");
+  signal(SIGUSR1, SIG_DFL);
+  uvlog_logger_destroy(log);
+}
+
+static int failing_write(uvlog_sink_t *s, const uvlog_entry_t *e, size_t n) {
+  (void)e;
+  uvlog_sink_count_dropped(s, n);
+  return -EIO;
+}
+
+Test(lifecycle, sink_errors_and_drops_are_counted) {
+  static const uvlog_sink_vtable_t vt = {"failing", NULL, failing_write, NULL, NULL, NULL};
+  uvlog_t *log = make(NULL);
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_sink_create(&s, &vt, NULL), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  for (int i = 0; i < 10; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "x%d", i), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  uvlog_sink_stats_t ss;
+  cr_assert_eq(uvlog_sink_stats(s, &ss), 0);
+  cr_assert_eq(ss.written, 10, "handed over");
+  cr_assert_eq(ss.dropped, 10, "and lost, as the sink said");
+  cr_assert_geq(ss.errors, 1);
+  cr_assert_eq(ss.last_error, -EIO);
+  uvlog_stats_t st;
+  cr_assert_eq(uvlog_logger_stats(log, &st), 0);
+  cr_assert_eq(st.sink_written, 10);
+  cr_assert_eq(st.sink_dropped, 10);
+  cr_assert_eq(st.sink_errors, ss.errors);
+  cr_assert_eq(st.records, 10);
+  uvlog_logger_destroy(log);
 }

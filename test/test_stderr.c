@@ -1,9 +1,10 @@
 /*
  * test_stderr.c -- the stderr sink (fd 2 redirected to a temp file), colour
- * "auto" resolution (a pseudo-terminal on fd 2, NO_COLOR), and closing a
- * logger from atexit() in a child process.
+ * "auto" resolution (a pseudo-terminal on fd 2, NO_COLOR), and the process
+ * side of the lifecycle: close from atexit(), a logger in a forked child.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,58 +85,90 @@ static int no_write(uvlog_sink_t *s, const uvlog_entry_t *e, size_t n) {
   return 0;
 }
 
-Test(stderr_sink, colour_auto_follows_the_terminal) {
+Test(stderr_sink, write_errors_are_counted) {
+  int ro = open("/dev/null", O_RDONLY); /* writing to it fails: EBADF */
+  cr_assert_geq(ro, 0);
   int saved = dup(2);
-  int m = posix_openpt(O_RDWR | O_NOCTTY);
-  cr_assert_geq(m, 0);
-  cr_assert_eq(grantpt(m), 0);
-  cr_assert_eq(unlockpt(m), 0);
-  int sl = open(ptsname(m), O_RDWR | O_NOCTTY);
-  cr_assert_geq(sl, 0);
-  dup2(sl, 2);
-
+  dup2(ro, 2);
+  close(ro);
+  uvlog_t *log;
   uvlog_sink_t *s;
-  unsetenv("NO_COLOR");
+  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
   cr_assert_eq(uvlog_sink_stderr_create(&s), 0);
-  int tty_colour = s->fmt.color;
-  uvlog_sink_destroy(s);
-  setenv("NO_COLOR", "", 1); /* empty: does not count */
-  cr_assert_eq(uvlog_sink_stderr_create(&s), 0);
-  int empty_colour = s->fmt.color;
-  uvlog_sink_destroy(s);
-  setenv("NO_COLOR", "1", 1);
-  cr_assert_eq(uvlog_sink_stderr_create(&s), 0);
-  int no_colour = s->fmt.color;
-  uvlog_sink_destroy(s);
-  unsetenv("NO_COLOR");
-  /* Any other sink: auto means off, even on a terminal. */
-  static const uvlog_sink_vtable_t vt = {"other", NULL, no_write, NULL, NULL, NULL};
-  cr_assert_eq(uvlog_sink_create(&s, &vt, NULL), 0);
-  int other_colour = s->fmt.color;
-  uvlog_sink_destroy(s);
-
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  for (int i = 0; i < 10; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "lost %d", i), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  uvlog_sink_stats_t ss;
+  cr_assert_eq(uvlog_sink_stats(s, &ss), 0);
   dup2(saved, 2);
   close(saved);
-  close(sl);
-  close(m);
-  cr_assert_eq(tty_colour, 1, "a TTY and NO_COLOR unset: colour");
-  cr_assert_eq(empty_colour, 1);
-  cr_assert_eq(no_colour, 0, "NO_COLOR set: no colour");
-  cr_assert_eq(other_colour, 0);
+  cr_assert_eq(ss.written, 10);
+  cr_assert_eq(ss.dropped, 10, "every record is reported lost");
+  cr_assert_geq(ss.errors, 1);
+  cr_assert_eq(ss.last_error, -EBADF);
+  uvlog_logger_destroy(log);
+}
 
+/* Opens a pseudo-terminal; returns the slave fd (master in *m), or -1 where
+ * the machine has none (a container without /dev/pts). */
+static int open_pty(int *m) {
+  *m = posix_openpt(O_RDWR | O_NOCTTY);
+  if (*m < 0) return -1;
+  const char *name = grantpt(*m) == 0 && unlockpt(*m) == 0 ? ptsname(*m) : NULL;
+  int sl = name ? open(name, O_RDWR | O_NOCTTY) : -1;
+  if (sl < 0) close(*m);
+  return sl;
+}
+
+/* The colour a new stderr sink resolves "auto" to, with fd 2 = `fd`. */
+static int stderr_colour_on(int fd) {
+  int saved = dup(2);
+  dup2(fd, 2);
+  uvlog_sink_t *s;
+  int rc = uvlog_sink_stderr_create(&s);
+  dup2(saved, 2);
+  close(saved);
+  cr_assert_eq(rc, 0);
+  int colour = s->fmt.color;
+  uvlog_sink_destroy(s);
+  return colour;
+}
+
+Test(stderr_sink, colour_auto_follows_the_terminal) {
   /* Not a TTY (a pipe): no colour. */
   int p[2];
   cr_assert_eq(pipe(p), 0);
-  saved = dup(2);
-  dup2(p[1], 2);
-  cr_assert_eq(uvlog_sink_stderr_create(&s), 0);
-  int pipe_colour = s->fmt.color;
-  uvlog_sink_destroy(s);
-  dup2(saved, 2);
-  close(saved);
+  unsetenv("NO_COLOR");
+  cr_assert_eq(stderr_colour_on(p[1]), 0, "a pipe: no colour");
   close(p[0]);
   close(p[1]);
-  cr_assert_eq(pipe_colour, 0);
+
+  int m, sl = open_pty(&m);
+  if (sl < 0) {
+    cr_log_info("no pseudo-terminal here: the TTY half is skipped");
+    return;
+  }
+  cr_assert_eq(stderr_colour_on(sl), 1, "a TTY and NO_COLOR unset: colour");
+  setenv("NO_COLOR", "", 1);
+  cr_assert_eq(stderr_colour_on(sl), 1, "NO_COLOR empty does not count");
+  setenv("NO_COLOR", "1", 1);
+  cr_assert_eq(stderr_colour_on(sl), 0, "NO_COLOR set: no colour");
+  unsetenv("NO_COLOR");
+
+  /* Any other sink: auto means off, even with a terminal on fd 2. */
+  int saved = dup(2);
+  dup2(sl, 2);
+  static const uvlog_sink_vtable_t vt = {"other", NULL, no_write, NULL, NULL, NULL};
+  uvlog_sink_t *s;
+  int rc = uvlog_sink_create(&s, &vt, NULL);
+  dup2(saved, 2);
+  close(saved);
+  cr_assert_eq(rc, 0);
+  cr_assert_eq(s->fmt.color, 0, "only the stderr sink resolves auto to on");
+  uvlog_sink_destroy(s);
+  close(sl);
+  close(m);
 }
 
 /* ---- close from atexit() ---------------------------------------------------- */
@@ -185,4 +218,47 @@ Test(lifecycle, close_from_atexit_delivers_everything, .init = mk_tmp, .fini = r
     p += k;
   }
   cr_assert_eq(*p, 0);
+}
+
+/* A forked child has no listener: its close (and atexit) must not hang, its
+ * block-mode calls must not wait, and the parent's logger goes on. */
+static int count_write(uvlog_sink_t *s, const uvlog_entry_t *e, size_t n) {
+  (void)e;
+  *(size_t *)uvlog_sink_data(s) += n;
+  return 0;
+}
+
+Test(lifecycle, forked_child_does_not_hang, .timeout = 60) {
+  static const uvlog_sink_vtable_t vt = {"count", NULL, count_write, NULL, NULL, NULL};
+  size_t written = 0;
+  uvlog_options_t o;
+  uvlog_options_init(&o);
+  o.ring_capacity = 4096;
+  o.max_record = 256;
+  o.overflow = UVLOG_OVERFLOW_BLOCK;
+  uvlog_t *log;
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_logger_create(&log, &o), 0);
+  cr_assert_eq(uvlog_sink_create(&s, &vt, &written), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  exit_log = log;
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    atexit(close_at_exit);
+    int eagain = 0;
+    for (int i = 0; i < 500; i++) eagain += LOG(log, UVLOG_LEVEL_INFO, "child %d", i) == UVLOG_EAGAIN;
+    if (eagain == 0) _exit(20); /* a 4 KiB ring cannot take 500 records undrained */
+    if (uvlog_logger_close(log) != 0) _exit(21);
+    if (LOG(log, UVLOG_LEVEL_INFO, "closed") != UVLOG_ECLOSED) _exit(22);
+    exit(0);
+  }
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
+  for (int i = 0; i < 1000; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "parent %d", i), 0);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  cr_assert_eq(written, 1000);
+  uvlog_logger_destroy(log);
 }
