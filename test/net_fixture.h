@@ -105,6 +105,18 @@ static inline char *nf_read_file(const char *path, size_t *len) {
   return b;
 }
 
+/* Like nf_read_file, but cut after the last '\n': a line the writer has not
+ * finished yet is left out. */
+static inline char *nf_read_lines(const char *path, size_t *len) {
+  size_t n;
+  char *b = nf_read_file(path, &n);
+  if (!b) return NULL;
+  while (n > 0 && b[n - 1] != '\n') n--;
+  b[n] = 0;
+  if (len) *len = n;
+  return b;
+}
+
 /* Counts '\n' in a file (0 if missing). */
 static inline size_t nf_count_lines(const char *path) {
   size_t len, n = 0;

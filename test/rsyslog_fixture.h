@@ -158,7 +158,7 @@ static inline void rsl_stop(rsl_t *r, int sig) {
 static inline size_t rsl_wait_for(rsl_t *r, const char *needle, size_t count, int timeout_ms) {
   size_t seen = 0;
   for (int64_t end = nf_now_ms() + timeout_ms;; nf_sleep_ms(10)) {
-    char *b = nf_read_file(r->out, NULL);
+    char *b = nf_read_lines(r->out, NULL);
     seen = 0;
     for (char *p = b; p && (p = nf_strstr(p, needle)) != NULL; p += strlen(needle)) seen++;
     free(b);

@@ -165,7 +165,7 @@ static void check_all(const expect_t *ex, const char *big, time_t t0, time_t t1)
   size_t blen = strlen(big);
   snprintf(tail, sizeof tail, "%s]\n", big + (blen > 24 ? blen - 24 : 0));
   cr_assert_eq(rsl_wait_for(&rsl, tail, 1, 15000), 1u, "the 64 KiB record never reached out.log whole");
-  char *buf = nf_read_file(rsl.out, NULL);
+  char *buf = nf_read_lines(rsl.out, NULL);
   cr_assert_not_null(buf);
   for (size_t i = 0; i < N_SMALL; i++) check_record(buf, small_msgs[i], ex, t0, t1);
   check_record(buf, big, ex, t0, t1);
@@ -252,7 +252,7 @@ Test(interop, unix_socket_rfc5424_fields, .init = setup, .fini = teardown, .time
  * their sequence numbers are 0, 1, 2... in file order (nothing duplicated,
  * reordered or skipped in what arrived). */
 static long count_in_order(const char *tag) {
-  char *buf = nf_read_file(rsl.out, NULL);
+  char *buf = nf_read_lines(rsl.out, NULL);
   if (!buf) return 0;
   char needle[32];
   snprintf(needle, sizeof needle, "msg=[%s ", tag);
@@ -439,7 +439,7 @@ Test(interop, tcp_sigkill_while_a_producer_is_logging, .init = setup, .fini = te
   long accepted = atomic_load(&p.accepted);
   cr_assert_eq(atomic_load(&p.failed), 0, "every log call succeeded");
   cr_assert_eq(ls.dropped, 0u);
-  char *buf = nf_read_file(rsl.out, NULL);
+  char *buf = nf_read_lines(rsl.out, NULL);
   cr_assert_not_null(buf);
   unsigned char *got = calloc((size_t)accepted + 1, 1);
   long unique = 0, dups = 0, max_seq = -1;
