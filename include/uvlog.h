@@ -777,7 +777,8 @@ static inline uvlog_arg_t uvlog__arg_ld(long double v) { /* never used: see UVLO
  *    So is a datagram the kernel refuses (EMSGSIZE: larger than the socket's
  *    send buffer allows) or any other send error than those above.
  *  - flush returns UVLOG_PENDING until the buffer present at the call is sent,
- *    or flush_timeout_ms passes (UVLOG_ETIMEDOUT).
+ *    or flush_timeout_ms passes (UVLOG_ETIMEDOUT); while the daemon is away
+ *    it fails at once with -ENOTCONN (the records stay buffered).
  *  - If the socket is missing when the logger starts, the error is reported
  *    and the sink keeps trying (unless fail_if_missing: then
  *    uvlog_logger_start() fails with that error, e.g. -ENOENT).
@@ -824,7 +825,10 @@ UVLOG_EXPORT int uvlog_sink_syslog_create(uvlog_sink_t **out, const uvlog_syslog
  *    exceed the bound is dropped (the newest: the backlog keeps its order)
  *    and counted.
  *  - flush returns UVLOG_PENDING until the backlog present at the call is
- *    written to the kernel, or flush_timeout_ms passes (UVLOG_ETIMEDOUT).
+ *    written to the kernel, or flush_timeout_ms passes (UVLOG_ETIMEDOUT);
+ *    while waiting to reconnect after a failure it fails at once with
+ *    -ENOTCONN (the records stay in the backlog). So uvlog_logger_close() with a dead receiver takes about
+ *    close_timeout_ms, not the flush deadline too.
  *  - close gives the backlog close_timeout_ms to be written, then drops and
  *    counts what is left.
  * Loss and duplication: a record counts as delivered once the kernel took

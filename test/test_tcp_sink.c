@@ -11,6 +11,7 @@
 #include "net_fixture.h"
 #include "sink/netq.h"
 #include "uvlog.h"
+#include <uv.h>
 
 /* ---- framing ------------------------------------------------------------ */
 
@@ -686,4 +687,45 @@ Test(tcp_sink, reopen_reconnects_and_keeps_order, .timeout = 60) {
   rx_stop(&rx);
   check_in_order(&rx, 200);
   rx_free(&rx);
+}
+
+Test(tcp_sink, connect_timeout_is_reported_and_retried, .timeout = 60) {
+  /* A listener that never accepts, its queue filled by other clients: the
+   * kernel drops further SYNs, so the sink's connect hangs until its
+   * deadline. */
+  int lfd = rx_listen(AF_INET, 0);
+  cr_assert_eq(listen(lfd, 0), 0);
+  int port = sock_port(lfd);
+  int fill[4];
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons((uint16_t)port);
+  for (int i = 0; i < 4; i++) {
+    fill[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    connect(fill[i], (struct sockaddr *)&a, sizeof a);
+  }
+  nf_sleep_ms(50);
+  uvlog_tcp_options_t o;
+  uvlog_tcp_options_init(&o);
+  o.connect_timeout_ms = 50;
+  o.reconnect_min_ms = 5;
+  o.reconnect_max_ms = 10;
+  o.close_timeout_ms = 10;
+  o.flush_timeout_ms = 10;
+  uvlog_sink_t *s = tcp_sink_to("127.0.0.1", port, &o);
+  uvlog_t *log = start_logger_with(s);
+  NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "never delivered"));
+  uvlog_sink_stats_t st = {0};
+  for (int64_t end = nf_now_ms() + 10000; nf_now_ms() < end && st.last_error != UV_ETIMEDOUT; nf_sleep_ms(5))
+    uvlog_sink_stats(s, &st);
+  cr_assert_eq(st.last_error, UV_ETIMEDOUT, "last error: %s", uvlog_strerror(st.last_error));
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  uvlog_stats_t ls;
+  cr_assert_eq(uvlog_logger_stats(log, &ls), 0);
+  cr_assert_eq(ls.sink_dropped, 1u);
+  uvlog_logger_destroy(log);
+  for (int i = 0; i < 4; i++) close(fill[i]);
+  close(lfd);
 }

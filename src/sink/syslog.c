@@ -309,6 +309,7 @@ static void sl_flush_timeout_cb(uv_timer_t *t) {
 static int sl_flush(uvlog_sink_t *sink) {
   syslog_sink_t *sl = uvlog_sink_data(sink);
   if (sl->fin >= sl->enq) return 0;
+  if (sl->fd < 0) return -ENOTCONN; /* the daemon is away: do not wait */
   if (sl->flush_timeout_ms == 0) return UVLOG_ETIMEDOUT;
   if (sl->flush_n++ == 0)
     uv_timer_start(&sl->flush_timer, sl_flush_timeout_cb, sl->flush_timeout_ms, 0);

@@ -379,6 +379,10 @@ static void tcp_flush_timeout_cb(uv_timer_t *t) {
 static int tcp_flush(uvlog_sink_t *sink) {
   tcp_sink_t *ts = uvlog_sink_data(sink);
   if (ts->fin >= ts->enq) return 0;
+  /* Backing off after a failure: nothing can be written before the next
+   * attempt, so do not hold the caller (or the logger's close) for the
+   * deadline. (While resolving or connecting, the flush waits.) */
+  if (ts->state == ST_WAITING) return -ENOTCONN;
   if (ts->flush_timeout_ms == 0) return UVLOG_ETIMEDOUT;
   if (ts->flush_n++ == 0)
     uv_timer_start(&ts->flush_timer, tcp_flush_timeout_cb, ts->flush_timeout_ms, 0);
