@@ -64,6 +64,7 @@ typedef struct tcp_sink {
   uv_getaddrinfo_t *gai;   /* in progress, or NULL */
   struct addrinfo *addrs;  /* resolved list */
   struct addrinfo *next;   /* next address to try */
+  int addr_err;            /* why the last address failed */
   uv_tcp_t *tcp;           /* current connection handle (in a tcp_conn_t), or NULL */
   uv_write_t wreq;
   int writing;             /* wreq in flight */
@@ -202,6 +203,7 @@ static void tcp_gai_cb(uv_getaddrinfo_t *req, int status, struct addrinfo *res) 
   }
   if (ts->addrs) uv_freeaddrinfo(ts->addrs);
   ts->addrs = ts->next = res;
+  ts->addr_err = 0;
   tcp_try_next(ts);
 }
 
@@ -241,7 +243,7 @@ static void tcp_connect_cb(uv_connect_t *req, int status) {
   tcp_sink_t *ts = req->data;
   if (status == UV_ECANCELED || (uv_tcp_t *)req->handle != ts->tcp) return;
   if (status != 0) {
-    uvlog_sink_report_error(ts->sink, status);
+    ts->addr_err = status;
     tcp_drop_conn(ts);
     tcp_try_next(ts);
     return;
@@ -258,7 +260,7 @@ static void tcp_connect_cb(uv_connect_t *req, int status) {
 static void tcp_connect_timeout_cb(uv_timer_t *t) {
   tcp_sink_t *ts = t->data;
   if (ts->state != ST_CONNECTING) return;
-  uvlog_sink_report_error(ts->sink, UV_ETIMEDOUT);
+  ts->addr_err = UV_ETIMEDOUT;
   tcp_drop_conn(ts);
   tcp_try_next(ts);
 }
@@ -283,11 +285,12 @@ static void tcp_try_next(tcp_sink_t *ts) {
       uv_timer_start(&ts->timer, tcp_connect_timeout_cb, ts->connect_timeout_ms, 0);
       return;
     }
-    uvlog_sink_report_error(ts->sink, rc);
+    ts->addr_err = rc;
     tcp_drop_conn(ts);
   }
-  /* Every address failed (each error was reported). */
-  tcp_wait(ts);
+  /* Every address failed: one error for the attempt (the last address's).
+   * An attempt that succeeds on a later address reports nothing. */
+  tcp_fail(ts, ts->addr_err ? ts->addr_err : UV_ECONNREFUSED);
 }
 
 /* ---- writing ------------------------------------------------------------ */
