@@ -9,7 +9,9 @@
  * rsl_start() spawns `rsyslogd -n -f CONF -i PIDFILE` and waits until a TCP
  * connect to the port succeeds and both sockets exist; rsl_stop() sends a
  * signal and reaps it. Tests call rsl_stop(.., SIGTERM) from .fini so the
- * daemon never outlives a failed assertion.
+ * daemon never outlives a failed assertion; and the daemon gets SIGTERM from
+ * the kernel if the test process dies without its .fini (a test killed for
+ * its timeout): PR_SET_PDEATHSIG.
  */
 #ifndef UVLOG_TEST_RSYSLOG_FIXTURE_H
 #define UVLOG_TEST_RSYSLOG_FIXTURE_H
@@ -18,13 +20,11 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "net_fixture.h"
-
-extern char **environ;
 
 typedef struct rsl {
   char dir[512];
@@ -125,14 +125,19 @@ static inline const char *rsl_start(rsl_t *r) {
   unlink(r->pidfile); /* a SIGKILLed daemon leaves it behind */
   char errpath[700];
   snprintf(errpath, sizeof errpath, "%s/rsyslogd.stderr", r->dir);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, errpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, errpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
   char *argv[] = {(char *)bin, "-n", "-f", r->conf, "-i", r->pidfile, NULL};
-  int rc = posix_spawn(&r->pid, bin, &fa, NULL, argv, environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) { r->pid = 0; return "posix_spawn(rsyslogd) failed"; }
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid < 0) return "fork() failed";
+  if (pid == 0) { /* only async-signal-safe calls until exec */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(127);
+    int fd = open(errpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd >= 0) { dup2(fd, 1); dup2(fd, 2); }
+    execv(bin, argv);
+    _exit(127);
+  }
+  r->pid = pid;
   for (int64_t end = nf_now_ms() + 15000; nf_now_ms() < end; nf_sleep_ms(10)) {
     int status;
     if (waitpid(r->pid, &status, WNOHANG) == r->pid) {
