@@ -23,6 +23,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,26 @@ static inline int64_t nf_now_ms(void) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* NULL when `host` resolves, else why not. NF_REQUIRE_RESOLVES fails the test
+ * at once with that reason: a TCP sink to a name that does not resolve only
+ * counts errors and retries until the test times out. "localhost" comes from
+ * /etc/hosts, which a bare chroot or container image may lack. */
+static inline const char *nf_resolve_error(const char *host) {
+  struct addrinfo hints, *res = NULL;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_socktype = SOCK_STREAM;
+  int rc = getaddrinfo(host, NULL, &hints, &res);
+  if (res) freeaddrinfo(res);
+  return rc == 0 ? NULL : gai_strerror(rc);
+}
+#define NF_REQUIRE_RESOLVES(host)                                                                  \
+  do {                                                                                             \
+    const char *nf_err_ = nf_resolve_error(host);                                                  \
+    if (nf_err_)                                                                                   \
+      cr_assert_fail("'%s' does not resolve (%s): the test needs a '127.0.0.1 localhost' line in " \
+                     "/etc/hosts", (host), nf_err_);                                               \
+  } while (0)
 
 /* Creates a fresh directory under $UVLOG_TEST_TMPDIR (or /tmp). */
 static inline void nf_mkdtemp(char *out, size_t cap, const char *tag) {

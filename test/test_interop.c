@@ -340,7 +340,10 @@ static uvlog_sink_t *tcp_sink(size_t backlog) {
   uvlog_tcp_options_init(&o);
   char port[16];
   snprintf(port, sizeof port, "%d", rsl.port);
-  o.host = "localhost";
+  /* The address imtcp listens on, not "localhost": that name may resolve to
+   * ::1 first (Debian's /etc/hosts has "::1 localhost"), and the refused
+   * attempt there would be counted as an error before the one that works. */
+  o.host = "127.0.0.1";
   o.port = port;
   o.backlog_bytes = backlog;
   o.reconnect_min_ms = 10;

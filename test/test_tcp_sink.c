@@ -353,6 +353,7 @@ static uvlog_t *start_logger_with(uvlog_sink_t *sink) {
 static uvlog_sink_t *tcp_sink_to(const char *host, int port, uvlog_tcp_options_t *o) {
   char ps[16];
   snprintf(ps, sizeof ps, "%d", port);
+  NF_REQUIRE_RESOLVES(host);
   o->host = host;
   o->port = ps;
   uvlog_sink_t *s = NULL;
