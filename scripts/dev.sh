@@ -11,7 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD_PKGS=(gcc pkg-config meson ninja-build libuv1-dev)
+# libc6-dev is only a Recommends of gcc, and apt-get runs with
+# --no-install-recommends below: without it a fresh system has no C headers.
+BUILD_PKGS=(gcc libc6-dev pkg-config meson ninja-build libuv1-dev)
 TEST_PKGS=(libcriterion-dev rsyslog python3)
 
 install_missing() {
@@ -32,8 +34,17 @@ install_missing() {
 
 setup() { # setup DIR [meson options...]
   local dir=$1; shift
-  if [ -d "$dir" ]; then meson setup --reconfigure "$dir" "$@" >/dev/null
-  else meson setup "$dir" "$@" >/dev/null; fi
+  local out
+  # A directory left by a failed configuration is no build tree: --reconfigure
+  # refuses it, so start that one over.
+  if [ -f "$dir/meson-private/coredata.dat" ]; then set -- --reconfigure "$@"
+  else rm -rf "$dir"; fi
+  # Quiet when it works; meson prints its errors on stdout, so show them.
+  if ! out=$(meson setup "$dir" "$@" 2>&1); then
+    printf '%s\n' "$out" >&2
+    echo "meson setup $dir failed (full log: $dir/meson-logs/meson-log.txt)" >&2
+    return 1
+  fi
   ninja -C "$dir"
 }
 

@@ -493,6 +493,9 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   if (UVLOG_UNLIKELY((unsigned)level >= UVLOG_LEVEL_OFF)) return UVLOG_EINVAL;
   /* Filtered calls stop here, before any strlen. */
   if (log && !uvlog_logger_enabled(log, level)) return UVLOG_EFILTERED;
+  /* No logger: only WARNING and above reach the last resort (stderr), so
+   * nothing below it is worth formatting. */
+  if (!log && level < UVLOG_LEVEL_WARNING) return UVLOG_ENOLOGGER;
 
   /* Acquire: pairs with the release store in uvlog_site_prepare(), so the
    * cached plan's bytes are complete when DEFER is seen. */

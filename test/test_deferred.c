@@ -580,7 +580,11 @@ Test(deferred, producer_path_does_not_malloc) {
   /* ...while the preformatting path of a long message does not either, but
    * the slow path (no logger) does: the counter sees it. */
   watch_allocs = 1;
-  UVLOG_INFO_TO(NULL, "slow path %s", "x");
+  cr_assert_eq(UVLOG_INFO_TO(NULL, "below the last resort %s", "x"), UVLOG_ENOLOGGER);
+  watch_allocs = 0;
+  cr_assert_eq(allocs, 0, "a NULL-logger call below WARNING is not formatted");
+  watch_allocs = 1;
+  UVLOG_WARNING_TO(NULL, "slow path (expected on stderr) %s", "x");
   watch_allocs = 0;
   cr_assert_gt(allocs, 0);
   cr_assert_eq(uvlog_logger_flush(log, -1), 0);

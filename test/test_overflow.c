@@ -212,7 +212,6 @@ Test(overflow, block_waits_then_close_wakes, .timeout = 60) {
   uvlog_logger_stats(log, &st);
   cr_assert_eq(st.dropped, 0);
   cr_assert_eq(c.entries, 2 * BLOCK_PER);
-  cr_assert_gt(st.queue_high_water, 4096 / 2, "the ring filled up");
   uvlog_logger_destroy(log);
   capture_free(&c);
 }

@@ -38,6 +38,7 @@
  * a uv_signal_t on the listener's loop calls the same code on SIGHUP.
  */
 #include "sink/file.h"
+#include "sink/fdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -205,26 +206,11 @@ static void file_rotate(file_sink_t *fs) {
 /* Writes the queued iov. Returns 0, or -errno after counting the records not
  * wholly written as dropped. */
 static int file_flush_iov(file_sink_t *fs) {
-  struct iovec *iov = fs->iov;
-  size_t n = fs->niov, i = 0;
-  int err = 0;
+  size_t unwritten = 0;
+  int err = uvlog__writev_all(fs->fd, fs->iov, fs->niov, &unwritten);
   fs->niov = 0;
-  while (i < n) {
-    ssize_t w = writev(fs->fd, iov + i, (int)(n - i));
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      err = w < 0 ? -errno : -EIO;
-      break;
-    }
-    size_t left = (size_t)w;
-    while (i < n && left >= iov[i].iov_len) left -= iov[i++].iov_len;
-    if (left > 0) { /* resume inside a record */
-      iov[i].iov_base = (char *)iov[i].iov_base + left;
-      iov[i].iov_len -= left;
-    }
-  }
   if (err) {
-    uvlog_sink_count_dropped(fs->sink, (uint64_t)(n - i));
+    uvlog_sink_count_dropped(fs->sink, (uint64_t)unwritten);
     struct stat st; /* our size guess is wrong now: ask the file */
     if (fstat(fs->fd, &st) == 0) fs->size = (uint64_t)st.st_size;
   }

@@ -8,44 +8,19 @@
  * terminal or pipe that does not read stalls the listener (never producers,
  * who drop or wait according to the overflow policy).
  */
-#include <errno.h>
-#include <limits.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "../sink.h"
+#include "fdio.h"
 
 #define STDERR_IOV 64
-
-/* Writes iov[0..n) fully; returns 0 or -errno. Modifies iov. On error
- * *left is the number of buffers not (fully) written. */
-static int write_all(int fd, struct iovec *iov, int n, int *left) {
-  while (n > 0) {
-    ssize_t w = writev(fd, iov, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      *left = n;
-      return -errno;
-    }
-    size_t left = (size_t)w;
-    while (n > 0 && left >= iov->iov_len) {
-      left -= iov->iov_len;
-      iov++;
-      n--;
-    }
-    if (n > 0) {
-      iov->iov_base = (char *)iov->iov_base + left;
-      iov->iov_len -= left;
-    }
-  }
-  return 0;
-}
 
 static int stderr_write(uvlog_sink_t *sink, const uvlog_entry_t *e, size_t count) {
   struct iovec iov[STDERR_IOV];
   size_t i = 0;
   while (i < count) {
-    int n = 0, left = 0;
+    size_t n = 0, left = 0;
     while (i < count && n < STDERR_IOV) {
       if (e[i].text_len) {
         iov[n].iov_base = (void *)e[i].text;
@@ -54,7 +29,7 @@ static int stderr_write(uvlog_sink_t *sink, const uvlog_entry_t *e, size_t count
       }
       i++;
     }
-    int rc = write_all(2, iov, n, &left);
+    int rc = uvlog__writev_all(2, iov, n, &left);
     if (rc < 0) {
       /* The records not (fully) written now, and the rest of the batch. */
       uvlog_sink_count_dropped(sink, (uint64_t)left + (count - i));

@@ -1,0 +1,17 @@
+/*
+ * fdio.h -- writing a batch of buffers to a file descriptor completely.
+ * Shared by the sinks that write to a plain fd (stderr, file).
+ */
+#ifndef UVLOG_SINK_FDIO_H
+#define UVLOG_SINK_FDIO_H
+
+#include <stddef.h>
+#include <sys/uio.h>
+
+/* Writes iov[0..n) to `fd` with writev(2), resuming after partial writes and
+ * retrying EINTR; iov is modified. Returns 0, or -errno (-EIO when writev
+ * wrote nothing) with *unwritten set to the number of buffers not wholly
+ * written. */
+int uvlog__writev_all(int fd, struct iovec *iov, size_t n, size_t *unwritten);
+
+#endif /* UVLOG_SINK_FDIO_H */

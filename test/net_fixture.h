@@ -1,0 +1,151 @@
+/*
+ * net_fixture.h -- helpers shared by the syslog, TCP and interop tests:
+ * per-test temporary directories, sleeping, waiting on a condition with a
+ * deadline (never asserted on: a deadline only turns a hang into a failure),
+ * and reading files. Header-only (static functions); include it once per
+ * test executable.
+ */
+#ifndef UVLOG_TEST_NET_FIXTURE_H
+#define UVLOG_TEST_NET_FIXTURE_H
+
+/* Checks for loops: Criterion reports every passing cr_assert to its runner
+ * process, which makes thousands of them slow (very, under sanitizers); these
+ * only call Criterion when the check fails. */
+#define NF_CHECK(cond, ...)                    \
+  do {                                         \
+    if (!(cond)) cr_assert_fail(__VA_ARGS__);  \
+  } while (0)
+#define NF_LOG_OK(call)                                                     \
+  do {                                                                      \
+    int nf_rc_ = (call);                                                    \
+    if (nf_rc_ != 0) cr_assert_fail("%s returned %d", #call, nf_rc_);       \
+  } while (0)
+
+#include <dirent.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* strstr without the sanitizers' per-call strlen of the haystack (which makes
+ * a scan of a large file for many matches quadratic under ASan). */
+static inline char *nf_strstr(const char *hay, const char *needle) {
+  size_t n = strlen(needle);
+  for (const char *p = hay; *p; p++)
+    if (*p == needle[0] && strncmp(p, needle, n) == 0) return (char *)p;
+  return NULL;
+}
+
+static inline void nf_sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+static inline int64_t nf_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* NULL when `host` resolves, else why not. NF_REQUIRE_RESOLVES fails the test
+ * at once with that reason: a TCP sink to a name that does not resolve only
+ * counts errors and retries until the test times out. "localhost" comes from
+ * /etc/hosts, which a bare chroot or container image may lack. */
+static inline const char *nf_resolve_error(const char *host) {
+  struct addrinfo hints, *res = NULL;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_socktype = SOCK_STREAM;
+  int rc = getaddrinfo(host, NULL, &hints, &res);
+  if (res) freeaddrinfo(res);
+  return rc == 0 ? NULL : gai_strerror(rc);
+}
+#define NF_REQUIRE_RESOLVES(host)                                                                  \
+  do {                                                                                             \
+    const char *nf_err_ = nf_resolve_error(host);                                                  \
+    if (nf_err_)                                                                                   \
+      cr_assert_fail("'%s' does not resolve (%s): the test needs a '127.0.0.1 localhost' line in " \
+                     "/etc/hosts", (host), nf_err_);                                               \
+  } while (0)
+
+/* Creates a fresh directory under $UVLOG_TEST_TMPDIR (or /tmp). */
+static inline void nf_mkdtemp(char *out, size_t cap, const char *tag) {
+  const char *base = getenv("UVLOG_TEST_TMPDIR");
+  if (!base || !*base) base = "/tmp";
+  mkdir(base, 0700); /* meson's tmp dir may not exist yet */
+  snprintf(out, cap, "%s/%s-XXXXXX", base, tag);
+  if (!mkdtemp(out)) {
+    fprintf(stderr, "mkdtemp(%s): %s\n", out, strerror(errno));
+    abort();
+  }
+}
+
+/* rm -r for the flat-or-one-level directories the tests create. */
+static inline void nf_rmtree(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *de;
+  char p[4096];
+  while ((de = readdir(d)) != NULL) {
+    if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+    if (strlen(dir) + strlen(de->d_name) + 2 > sizeof p) continue;
+    strcpy(p, dir);
+    strcat(p, "/");
+    strcat(p, de->d_name);
+    struct stat st;
+    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) nf_rmtree(p);
+    else unlink(p);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+/* Reads a whole file (NUL-terminated); NULL if missing. */
+static inline char *nf_read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *b = malloc(cap + 1);
+  size_t k;
+  while (b && (k = fread(b + n, 1, cap - n, f)) > 0) {
+    n += k;
+    if (n == cap) {
+      cap *= 2;
+      char *nb = realloc(b, cap + 1);
+      if (!nb) { free(b); b = NULL; }
+      else b = nb;
+    }
+  }
+  fclose(f);
+  if (!b) return NULL;
+  b[n] = 0;
+  if (len) *len = n;
+  return b;
+}
+
+/* Like nf_read_file, but cut after the last '\n': a line the writer has not
+ * finished yet is left out. */
+static inline char *nf_read_lines(const char *path, size_t *len) {
+  size_t n;
+  char *b = nf_read_file(path, &n);
+  if (!b) return NULL;
+  while (n > 0 && b[n - 1] != '\n') n--;
+  b[n] = 0;
+  if (len) *len = n;
+  return b;
+}
+
+/* Counts '\n' in a file (0 if missing). */
+static inline size_t nf_count_lines(const char *path) {
+  size_t len, n = 0;
+  char *b = nf_read_file(path, &len);
+  if (!b) return 0;
+  for (size_t i = 0; i < len; i++) n += b[i] == '\n';
+  free(b);
+  return n;
+}
+
+#endif /* UVLOG_TEST_NET_FIXTURE_H */
