@@ -614,6 +614,14 @@ int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms) {
     pthread_mutex_unlock(&log->mu);
     return st >= LOG_CLOSING ? UVLOG_ECLOSED : UVLOG_EBUSY;
   }
+  if ((int)getpid() != atomic_load_explicit(&log->pid, memory_order_relaxed)) {
+    /* A forked child: the listener exists only in the parent, so nothing in
+     * this process would ever complete the request (it would wait out the
+     * timeout, or for ever). As for close() in a child: the logger is over
+     * here. */
+    pthread_mutex_unlock(&log->mu);
+    return UVLOG_ECLOSED;
+  }
   uint64_t my = ++log->flush_req;
   atomic_store_explicit(&log->flush_hint, my, memory_order_relaxed); /* see service() */
   log->flush_target = ring_tail(&log->ring);

@@ -262,3 +262,34 @@ Test(lifecycle, forked_child_does_not_hang, .timeout = 60) {
   cr_assert_eq(written, 1000);
   uvlog_logger_destroy(log);
 }
+
+/* A forked child's flush has no listener to wait for: it must fail at once
+ * with UVLOG_ECLOSED, not wait out its timeout (or hang for ever with a
+ * negative one) on a barrier nobody in this process will ever complete. */
+Test(lifecycle, forked_child_flush_does_not_wait, .timeout = 60) {
+  static const uvlog_sink_vtable_t vt = {"count", NULL, count_write, NULL, NULL, NULL};
+  size_t written = 0;
+  uvlog_t *log;
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
+  cr_assert_eq(uvlog_sink_create(&s, &vt, &written), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "before fork"), 0);
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    int rc = uvlog_logger_flush(log, 1000);
+    if (rc != UVLOG_ECLOSED) _exit(rc == UVLOG_ETIMEDOUT ? 30 : 31);
+    if (uvlog_logger_close(log) != 0) _exit(32);
+    _exit(0);
+  }
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "after fork"), 0);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  cr_assert_eq(written, 2);
+  uvlog_logger_destroy(log);
+}
