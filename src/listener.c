@@ -656,6 +656,16 @@ int uvlog_logger_close(uvlog_t *log) {
       return 0;
     }
     if (st == LOG_CREATED || st == LOG_RUNNING) break;
+    int owner = atomic_load_explicit(&log->pid, memory_order_relaxed);
+    if (owner != 0 && owner != (int)getpid()) {
+      /* A child forked while a parent's thread was starting or closing the
+       * logger: that thread (and the listener) are the parent's, so the
+       * state will never change here. Close the child's copy as below. */
+      ring_close(&log->ring);
+      set_state(log, LOG_CLOSED);
+      pthread_mutex_unlock(&log->mu);
+      return 0;
+    }
     pthread_cond_wait(&log->cv, &log->mu); /* starting, or another close */
   }
   if (st == LOG_RUNNING && (int)getpid() != atomic_load_explicit(&log->pid, memory_order_relaxed)) {
