@@ -358,11 +358,13 @@ static void run(uvlog_t *log) {
     int got = drain(log);
     service(log, &f_active, &f_issued, &f_seq, &f_tgt);
     int64_t now = uvlog__mono_ns();
+    int ran_loop = 0;
     if (now - last_io >= LOOP_POLL_NS) {
       /* Sinks' timers and sockets, every LOOP_POLL_NS while draining or
        * polling (each look is a system call); parking blocks in the loop. */
       uv_run(&log->loop, UV_RUN_NOWAIT);
       last_io = now;
+      ran_loop = 1;
     }
     if (got) {
       idle_since = -1;
@@ -389,6 +391,14 @@ static void run(uvlog_t *log) {
       }
       continue;
     }
+    /* Never park right after that uv_run: its callbacks ran after service()
+     * and may have completed a sink's flush (uvlog_sink_flush_done) or
+     * consumed the async wake-up of a flush or reopen request; the loop
+     * holds nothing more to wake us for them, so parking now could sleep
+     * until the next record or flush timer (for ever with neither). Go round
+     * once more: service() sees them, and the next uv_run is LOOP_POLL_NS
+     * away, so that round parks. */
+    if (ran_loop) continue;
     /* Park: L1, L2 of the handshake. */
     atomic_store_explicit(&log->parked, 1, memory_order_seq_cst);
     if (ring_tail(&log->ring) == log->pos && state_of(log) != LOG_CLOSING)
