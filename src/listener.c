@@ -452,7 +452,10 @@ static void shutdown_listener(uvlog_t *log, int started) {
   while (uv_loop_alive(&log->loop) && uv_is_active((uv_handle_t *)&guard))
     uv_run(&log->loop, UV_RUN_ONCE);
   uv_walk(&log->loop, close_walk_cb, NULL); /* the guard, and anything left */
-  uv_run(&log->loop, UV_RUN_DEFAULT);
+  /* A sink's flush completion calls uv_stop() (sink.c), which ends a run
+   * early: run again until nothing is left, so that uv_loop_close() works. */
+  while (uv_run(&log->loop, UV_RUN_DEFAULT) != 0) {
+  }
   uv_loop_close(&log->loop);
 }
 
