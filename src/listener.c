@@ -35,7 +35,10 @@
  * at L2 that is not committed yet is waited for by polling, never by
  * parking: its producer may have read parked == 0 before L1.
  * Requests (flush, close, reopen) set their flag first and always send: the
- * async handle stays pending until the loop runs, so they are never missed.
+ * async handle stays pending until the loop runs, so they are never missed,
+ * provided the listener never parks right after a uv_run() whose callbacks
+ * it has not yet looked at with service() (run() goes round once more), and
+ * a sink's flush completion stops the run it happens in (sink.c).
  *
  * SENDING SAFELY
  * uv_async_send() on a closed handle would write to a closed (or reused)
