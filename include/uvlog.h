@@ -133,8 +133,9 @@ UVLOG_EXPORT int uvlog_logger_start(uvlog_t *log);
 
 /** Waits until every record accepted before the call has been written by
  *  every sink and the sinks flushed (a barrier). timeout_ms < 0 waits for
- *  ever. Errors: UVLOG_ETIMEDOUT, UVLOG_EBUSY (not started), UVLOG_ECLOSED,
- *  UVLOG_EDEADLK (called from the listener thread, e.g. inside a sink). */
+ *  ever. Errors: UVLOG_ETIMEDOUT, UVLOG_EBUSY (not started), UVLOG_ECLOSED
+ *  (also in a forked child: its listener is the parent's), UVLOG_EDEADLK
+ *  (called from the listener thread, e.g. inside a sink). */
 UVLOG_EXPORT int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms);
 
 /** Stops accepting records, drains everything already accepted to the sinks,

@@ -35,7 +35,10 @@
  * at L2 that is not committed yet is waited for by polling, never by
  * parking: its producer may have read parked == 0 before L1.
  * Requests (flush, close, reopen) set their flag first and always send: the
- * async handle stays pending until the loop runs, so they are never missed.
+ * async handle stays pending until the loop runs, so they are never missed,
+ * provided the listener never parks right after a uv_run() whose callbacks
+ * it has not yet looked at with service() (run() goes round once more), and
+ * a sink's flush completion stops the run it happens in (sink.c).
  *
  * SENDING SAFELY
  * uv_async_send() on a closed handle would write to a closed (or reused)
@@ -358,11 +361,13 @@ static void run(uvlog_t *log) {
     int got = drain(log);
     service(log, &f_active, &f_issued, &f_seq, &f_tgt);
     int64_t now = uvlog__mono_ns();
+    int ran_loop = 0;
     if (now - last_io >= LOOP_POLL_NS) {
       /* Sinks' timers and sockets, every LOOP_POLL_NS while draining or
        * polling (each look is a system call); parking blocks in the loop. */
       uv_run(&log->loop, UV_RUN_NOWAIT);
       last_io = now;
+      ran_loop = 1;
     }
     if (got) {
       idle_since = -1;
@@ -389,6 +394,14 @@ static void run(uvlog_t *log) {
       }
       continue;
     }
+    /* Never park right after that uv_run: its callbacks ran after service()
+     * and may have completed a sink's flush (uvlog_sink_flush_done) or
+     * consumed the async wake-up of a flush or reopen request; the loop
+     * holds nothing more to wake us for them, so parking now could sleep
+     * until the next record or flush timer (for ever with neither). Go round
+     * once more: service() sees them, and the next uv_run is LOOP_POLL_NS
+     * away, so that round parks. */
+    if (ran_loop) continue;
     /* Park: L1, L2 of the handshake. */
     atomic_store_explicit(&log->parked, 1, memory_order_seq_cst);
     if (ring_tail(&log->ring) == log->pos && state_of(log) != LOG_CLOSING)
@@ -442,7 +455,10 @@ static void shutdown_listener(uvlog_t *log, int started) {
   while (uv_loop_alive(&log->loop) && uv_is_active((uv_handle_t *)&guard))
     uv_run(&log->loop, UV_RUN_ONCE);
   uv_walk(&log->loop, close_walk_cb, NULL); /* the guard, and anything left */
-  uv_run(&log->loop, UV_RUN_DEFAULT);
+  /* A sink's flush completion calls uv_stop() (sink.c), which ends a run
+   * early: run again until nothing is left, so that uv_loop_close() works. */
+  while (uv_run(&log->loop, UV_RUN_DEFAULT) != 0) {
+  }
   uv_loop_close(&log->loop);
 }
 
@@ -614,6 +630,14 @@ int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms) {
     pthread_mutex_unlock(&log->mu);
     return st >= LOG_CLOSING ? UVLOG_ECLOSED : UVLOG_EBUSY;
   }
+  if ((int)getpid() != atomic_load_explicit(&log->pid, memory_order_relaxed)) {
+    /* A forked child: the listener exists only in the parent, so nothing in
+     * this process would ever complete the request (it would wait out the
+     * timeout, or for ever). As for close() in a child: the logger is over
+     * here. */
+    pthread_mutex_unlock(&log->mu);
+    return UVLOG_ECLOSED;
+  }
   uint64_t my = ++log->flush_req;
   atomic_store_explicit(&log->flush_hint, my, memory_order_relaxed); /* see service() */
   log->flush_target = ring_tail(&log->ring);
@@ -648,6 +672,16 @@ int uvlog_logger_close(uvlog_t *log) {
       return 0;
     }
     if (st == LOG_CREATED || st == LOG_RUNNING) break;
+    int owner = atomic_load_explicit(&log->pid, memory_order_relaxed);
+    if (owner != 0 && owner != (int)getpid()) {
+      /* A child forked while a parent's thread was starting or closing the
+       * logger: that thread (and the listener) are the parent's, so the
+       * state will never change here. Close the child's copy as below. */
+      ring_close(&log->ring);
+      set_state(log, LOG_CLOSED);
+      pthread_mutex_unlock(&log->mu);
+      return 0;
+    }
     pthread_cond_wait(&log->cv, &log->mu); /* starting, or another close */
   }
   if (st == LOG_RUNNING && (int)getpid() != atomic_load_explicit(&log->pid, memory_order_relaxed)) {

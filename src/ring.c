@@ -139,8 +139,12 @@ static inline int fits(uint64_t tail, uint64_t head, uint64_t need, uint64_t cap
 }
 
 int ring_claim(ring_t *r, size_t bytes, uvlog_rec_t **out) {
+  /* Checked before rounding: ring_record_size() returns 32 bits, so a
+   * larger `bytes` would wrap into a small size (and SIZE_MAX into 0). The
+   * limit is a multiple of RING_ALIGN, so this is the same test for any size
+   * that rounds without wrapping. */
+  if (bytes > r->capacity / 2) return RING_TOOBIG;
   uint64_t size = ring_record_size(bytes);
-  if (size > r->capacity / 2) return RING_TOOBIG;
 
   uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
   uint64_t idx, to_end, need;

@@ -141,6 +141,14 @@ void uvlog_sink_flush_done(uvlog_sink_t *s, int status) {
   if (status < 0) uvlog_sink_report_error(s, status);
   if (!s->flush_pending) return;
   s->flush_pending = 0;
+  /* We are in a callback of the listener's loop. That uv_run() must return
+   * without blocking: the listener has to see this completion (and publish a
+   * flush waiting for it). libuv 1.44 runs the timers that are due when
+   * uv_run(UV_RUN_ONCE) starts and then still blocks in poll, so a completion
+   * from such a timer (or any callback before the poll) would be slept on
+   * until the next record or flush timer. uv_stop() makes the poll not wait;
+   * from inside vt.flush (no uv_run) it only makes the next run not wait. */
+  if (s->owner) uv_stop(&s->owner->loop);
   if (s->flush_again) {
     s->flush_again = 0;
     uvlog__sink_flush(s);

@@ -633,6 +633,54 @@ Test(flush, waits_for_pending_sink_flush) {
   uvlog_logger_destroy(log);
 }
 
+/* A sink flush that completes on the loop's very next turn (a 0 ms timer):
+ * the completion must never be slept on. Two windows: (1) the listener runs
+ * its loop without blocking (for the sinks' timers and sockets) after
+ * service() and before it parks; with idle_park_ms = 0 and the listener
+ * parked for a while before the flush, the completion lands there. (2) The
+ * flush is issued just before the listener parks: libuv 1.44's
+ * uv_run(UV_RUN_ONCE) runs the due timer first and then still blocks in poll;
+ * a flush right after a record (no pause) lands there. */
+static void soon_tick(uv_timer_t *t) {
+  async_sink_t *a = t->data;
+  a->durable = a->flushing;
+  uvlog_sink_flush_done(a->sink, 0);
+}
+
+static int soon_flush(uvlog_sink_t *s) {
+  async_sink_t *a = uvlog_sink_data(s);
+  a->flushing = a->written;
+  uv_timer_start(&a->timer, soon_tick, 0, 0);
+  return UVLOG_PENDING;
+}
+
+static const uvlog_sink_vtable_t soon_vt = {
+    "soon", async_open, async_write, soon_flush, async_reopen, async_close};
+
+Test(flush, completion_on_the_loop_before_parking_is_not_slept_on, .timeout = 30) {
+  async_sink_t a;
+  memset(&a, 0, sizeof(a));
+  uvlog_options_t o;
+  uvlog_options_init(&o);
+  o.flush_interval_ms = 3600 * 1000; /* no timer to rescue a lost completion */
+  o.idle_park_ms = 0;                /* park as soon as idle */
+  uvlog_t *log = make(&o);
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_sink_create(&s, &soon_vt, &a), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  for (int i = 0; i < 200; i++) {
+    cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "r%d", i), 0);
+    if (i % 2) {
+      struct timespec ts = {0, 3 * 1000 * 1000}; /* let the listener park: (1) */
+      nanosleep(&ts, NULL);
+    }
+    cr_assert_eq(uvlog_logger_flush(log, -1), 0); /* hung here before the fix */
+    cr_assert_eq(a.durable, (size_t)i + 1);
+  }
+  uvlog_logger_destroy(log);
+}
+
 /* ---- what a sink sees ----------------------------------------------------- */
 
 typedef struct {

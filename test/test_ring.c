@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +154,18 @@ Test(ring, too_big_is_refused) {
   uvlog_rec_t *rec;
   cr_assert_eq(ring_claim(&r, 2049, &rec), RING_TOOBIG);
   cr_assert_eq(ring_claim(&r, 2048, &rec), RING_OK);
+  ring_free(&r);
+}
+
+/* A size that does not fit in 32 bits must not be rounded into a small one
+ * (the caller would then write far past the record it was given). */
+Test(ring, too_big_beyond_32_bits_is_refused) {
+  ring_t r;
+  cr_assert_eq(ring_init(&r, 4096), 0);
+  uvlog_rec_t *rec = NULL;
+  cr_assert_eq(ring_claim(&r, ((size_t)1 << 32) + 64, &rec), RING_TOOBIG);
+  cr_assert_eq(ring_claim(&r, SIZE_MAX, &rec), RING_TOOBIG);
+  cr_assert_eq(ring_used(&r), 0, "nothing was claimed");
   ring_free(&r);
 }
 

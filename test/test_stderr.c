@@ -5,6 +5,10 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,4 +265,93 @@ Test(lifecycle, forked_child_does_not_hang, .timeout = 60) {
   cr_assert_eq(uvlog_logger_close(log), 0);
   cr_assert_eq(written, 1000);
   uvlog_logger_destroy(log);
+}
+
+/* A forked child's flush has no listener to wait for: it must fail at once
+ * with UVLOG_ECLOSED, not wait out its timeout (or hang for ever with a
+ * negative one) on a barrier nobody in this process will ever complete. */
+Test(lifecycle, forked_child_flush_does_not_wait, .timeout = 60) {
+  static const uvlog_sink_vtable_t vt = {"count", NULL, count_write, NULL, NULL, NULL};
+  size_t written = 0;
+  uvlog_t *log;
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
+  cr_assert_eq(uvlog_sink_create(&s, &vt, &written), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "before fork"), 0);
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    int rc = uvlog_logger_flush(log, 1000);
+    if (rc != UVLOG_ECLOSED) _exit(rc == UVLOG_ETIMEDOUT ? 30 : 31);
+    if (uvlog_logger_close(log) != 0) _exit(32);
+    _exit(0);
+  }
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "after fork"), 0);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  cr_assert_eq(written, 2);
+  uvlog_logger_destroy(log);
+}
+
+/* A child forked while another thread of the parent is starting (or closing)
+ * the logger: the state it inherited will never change in the child (the
+ * threads that would change it are the parent's), so its close must not wait
+ * for that. The sink's open() holds the parent in LOG_STARTING until the
+ * child has exited. */
+static int gate_fd[2];
+static atomic_int gate_entered;
+
+static int gated_open(uvlog_sink_t *s, void *loop) {
+  (void)s;
+  (void)loop;
+  atomic_store(&gate_entered, 1);
+  char c;
+  ssize_t r;
+  do r = read(gate_fd[0], &c, 1);
+  while (r < 0 && errno == EINTR);
+  return 0;
+}
+
+static void *start_thread(void *p) {
+  return (void *)(intptr_t)uvlog_logger_start(p);
+}
+
+Test(lifecycle, child_forked_while_starting_closes_without_waiting, .timeout = 60) {
+  static const uvlog_sink_vtable_t vt = {"gated", gated_open, count_write, NULL, NULL, NULL};
+  size_t written = 0;
+  uvlog_t *log;
+  uvlog_sink_t *s;
+  cr_assert_eq(pipe(gate_fd), 0);
+  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
+  cr_assert_eq(uvlog_sink_create(&s, &vt, &written), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  pthread_t th;
+  cr_assert_eq(pthread_create(&th, NULL, start_thread, log), 0);
+  while (!atomic_load(&gate_entered)) sched_yield(); /* the logger is starting */
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    alarm(10); /* a watchdog: a hang kills the child (SIGALRM), not the suite */
+    if (uvlog_logger_close(log) != 0) _exit(40);
+    if (LOG(log, UVLOG_LEVEL_INFO, "closed") != UVLOG_ECLOSED) _exit(41);
+    _exit(0);
+  }
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  cr_assert_eq(write(gate_fd[1], "x", 1), 1);
+  void *rc;
+  pthread_join(th, &rc);
+  cr_assert_eq((intptr_t)rc, 0);
+  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
+  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "parent"), 0);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  cr_assert_eq(written, 1);
+  uvlog_logger_destroy(log);
+  close(gate_fd[0]);
+  close(gate_fd[1]);
 }
