@@ -192,8 +192,9 @@ UVLOG_EXPORT uvlog_t *uvlog_default_get(void);
 
 /* Returns 0 when the record was queued (it will reach the sinks),
  * UVLOG_EFILTERED when the level is below the logger's, UVLOG_EAGAIN when the
- * ring was full and the record dropped (counted), UVLOG_ECLOSED after close,
- * UVLOG_EINVAL for a NULL logger or format. With log == NULL the call writes
+ * ring was full and the record dropped (counted), UVLOG_ECLOSED after close
+ * (and in a forked child, which has no listener, for a logger the parent
+ * created or started), UVLOG_EINVAL for a NULL format or a bad level. With log == NULL the call writes
  * records at WARNING and above to stderr directly (Python's "last resort")
  * and returns UVLOG_ENOLOGGER.
  * `file` and `func` must be string literals (or otherwise live until the

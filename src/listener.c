@@ -577,6 +577,9 @@ int uvlog_logger_start(uvlog_t *log) {
   }
   log->start_rc = 1;
   atomic_store_explicit(&log->pid, (int)getpid(), memory_order_relaxed);
+  /* A child that starts a logger it inherited unstarted may use it. */
+  atomic_store_explicit(&log->fork_gen, atomic_load_explicit(&uvlog__fork_gen, memory_order_relaxed),
+                        memory_order_relaxed);
   /* relaxed: a request flag; a reopen before start is moot (sinks open now). */
   atomic_store_explicit(&log->reopen_req, 0, memory_order_relaxed);
   set_state(log, LOG_STARTING);

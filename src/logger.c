@@ -124,8 +124,18 @@ static int level_ok(uvlog_level_t level) {
 
 _Thread_local uint32_t uvlog__tid_cache __attribute__((tls_model("initial-exec")));
 
-/* After fork() the child's only thread has a new id. */
-static void tid_reset_in_child(void) { uvlog__tid_cache = 0; }
+/* Bumped in every forked child (relaxed: only the child's one thread runs
+ * the handler, before anything else in the child). A logger remembers the
+ * generation of the process that started it (logger_impl.h: fork_gen), so a
+ * child, which has no listener, refuses records instead of accepting ones
+ * nobody will ever write. */
+_Atomic unsigned uvlog__fork_gen;
+
+/* After fork() the child's only thread has a new id, and a new generation. */
+static void tid_reset_in_child(void) {
+  uvlog__tid_cache = 0;
+  atomic_fetch_add_explicit(&uvlog__fork_gen, 1, memory_order_relaxed);
+}
 static void tid_atfork_once(void) { pthread_atfork(NULL, NULL, tid_reset_in_child); }
 static pthread_once_t tid_once = PTHREAD_ONCE_INIT;
 
@@ -179,6 +189,7 @@ int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts) {
   atomic_init(&log->level, (int)o.level);
   atomic_init(&log->eff_level, UVLOG_LEVEL_OFF); /* no sink yet: nothing to do */
   atomic_init(&log->state, LOG_CREATED);
+  atomic_init(&log->fork_gen, atomic_load_explicit(&uvlog__fork_gen, memory_order_relaxed));
   atomic_init(&log->async_dead, 1); /* no async handle until the listener runs */
   pthread_mutex_init(&log->level_mu, NULL);
   pthread_mutex_init(&log->mu, NULL);
@@ -357,6 +368,12 @@ static inline int admit(const uvlog_t *log, uvlog_level_t level) {
   /* relaxed: a lone value (see eff_level). */
   if ((int)level < atomic_load_explicit(&((uvlog_t *)log)->eff_level, memory_order_relaxed))
     return UVLOG_EFILTERED;
+  /* A forked child of the process that created or started the logger: no
+   * listener here, so accepting would lose the record. relaxed: both values
+   * only change before any other thread of this process can run. */
+  if (UVLOG_UNLIKELY(atomic_load_explicit(&((uvlog_t *)log)->fork_gen, memory_order_relaxed) !=
+                     atomic_load_explicit(&uvlog__fork_gen, memory_order_relaxed)))
+    return UVLOG_ECLOSED;
   return 0;
 }
 

@@ -68,6 +68,9 @@ struct uvlog_s {
   pthread_t thread;
   _Atomic int pid;             /* the process that started the listener
                                   (relaxed: a lone value, set before start) */
+  _Atomic unsigned fork_gen;   /* uvlog__fork_gen of the process that created or
+                                  started the logger; log calls in another
+                                  (a forked child) return UVLOG_ECLOSED */
   uint64_t flush_req;          /* flush requests made (a generation number) */
   _Atomic uint64_t flush_hint; /* == flush_req, readable without mu (see service) */
   uint64_t flush_done;         /* flush requests completed */
@@ -91,6 +94,8 @@ struct uvlog_s {
 };
 
 /* listener.c */
+/* Bumped in every forked child (logger.c); see uvlog_t.fork_gen. */
+extern _Atomic unsigned uvlog__fork_gen;
 int uvlog__listener_start(uvlog_t *log);     /* under no lock; returns start rc */
 void uvlog__wake(uvlog_t *log);              /* uv_async_send, safely */
 int uvlog__on_listener(const uvlog_t *log);  /* the calling thread is log's listener */

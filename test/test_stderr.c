@@ -251,9 +251,10 @@ Test(lifecycle, forked_child_does_not_hang, .timeout = 60) {
   cr_assert_geq(pid, 0);
   if (pid == 0) {
     atexit(close_at_exit);
-    int eagain = 0;
-    for (int i = 0; i < 500; i++) eagain += LOG(log, UVLOG_LEVEL_INFO, "child %d", i) == UVLOG_EAGAIN;
-    if (eagain == 0) _exit(20); /* a 4 KiB ring cannot take 500 records undrained */
+    /* No listener in the child: a call must refuse (never "accept" a record
+     * nobody will write, never wait for space). */
+    for (int i = 0; i < 500; i++)
+      if (LOG(log, UVLOG_LEVEL_INFO, "child %d", i) != UVLOG_ECLOSED) _exit(20);
     if (uvlog_logger_close(log) != 0) _exit(21);
     if (LOG(log, UVLOG_LEVEL_INFO, "closed") != UVLOG_ECLOSED) _exit(22);
     exit(0);
@@ -264,6 +265,42 @@ Test(lifecycle, forked_child_does_not_hang, .timeout = 60) {
   for (int i = 0; i < 1000; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "parent %d", i), 0);
   cr_assert_eq(uvlog_logger_close(log), 0);
   cr_assert_eq(written, 1000);
+  uvlog_logger_destroy(log);
+}
+
+/* Drop mode: the child's calls are refused too (UVLOG_ECLOSED), not
+ * accepted into a ring nobody drains; a logger the child starts itself
+ * works. */
+Test(lifecycle, forked_child_refuses_records_it_cannot_write, .timeout = 60) {
+  static const uvlog_sink_vtable_t vt = {"count", NULL, count_write, NULL, NULL, NULL};
+  size_t written = 0;
+  uvlog_t *log, *unstarted;
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
+  cr_assert_eq(uvlog_sink_create(&s, &vt, &written), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  cr_assert_eq(uvlog_logger_create(&unstarted, NULL), 0);
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    if (LOG(log, UVLOG_LEVEL_INFO, "child") != UVLOG_ECLOSED) _exit(40);
+    if (UVLOG_INFO_TO(log, "child deferred %d", 1) != UVLOG_ECLOSED) _exit(41);
+    size_t cw = 0;
+    uvlog_sink_t *cs;
+    if (uvlog_sink_create(&cs, &vt, &cw) || uvlog_sink_add(unstarted, cs)) _exit(42);
+    if (uvlog_logger_start(unstarted) != 0) _exit(43);
+    if (LOG(unstarted, UVLOG_LEVEL_INFO, "child's own") != 0) _exit(44);
+    if (uvlog_logger_close(unstarted) != 0 || cw != 1) _exit(45);
+    _exit(0);
+  }
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %d", st);
+  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "parent"), 0);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  cr_assert_eq(written, 1);
+  uvlog_logger_destroy(unstarted);
   uvlog_logger_destroy(log);
 }
 
