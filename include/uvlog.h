@@ -142,7 +142,8 @@ UVLOG_EXPORT int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms);
  *  flushes and closes the sinks (a flush still pending after 5 s is given
  *  up), joins the listener and frees everything but the handle and the ring. Idempotent; safe from atexit(). After it, log
  *  calls return UVLOG_ECLOSED. Called from the listener thread it returns
- *  UVLOG_EDEADLK. A logger that was never started closes its sinks. */
+ *  UVLOG_EDEADLK. A logger that was never started is started first if records
+ *  are queued (so they reach the sinks), else it just closes its sinks. */
 UVLOG_EXPORT int uvlog_logger_close(uvlog_t *log);
 
 /** Closes (if needed) and frees the logger. Call it only when no other thread

@@ -666,6 +666,18 @@ int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms) {
 int uvlog_logger_close(uvlog_t *log) {
   if (!log) return UVLOG_EINVAL;
   if (uvlog__on_listener(log)) return UVLOG_EDEADLK;
+  /* Records accepted before a start that never came would be lost: start
+   * now, so that the close below drains them through the sinks like any
+   * other. Only in the process that created the logger (a forked child's
+   * copies of the parent's records are the parent's to write). A racing
+   * start or close makes this start return an error: nothing to do then. */
+  pthread_mutex_lock(&log->mu);
+  int pending = atomic_load_explicit(&log->state, memory_order_relaxed) == LOG_CREATED &&
+                log->n_sinks > 0 && ring_used(&log->ring) > 0 &&
+                atomic_load_explicit(&log->fork_gen, memory_order_relaxed) ==
+                    atomic_load_explicit(&uvlog__fork_gen, memory_order_relaxed);
+  pthread_mutex_unlock(&log->mu);
+  if (pending) (void)uvlog_logger_start(log);
   pthread_mutex_lock(&log->mu);
   int st;
   for (;;) {

@@ -211,10 +211,29 @@ Test(logger, never_started_closes_sinks) {
   capture_init(&c);
   uvlog_t *log = make(NULL);
   cr_assert_eq(uvlog_sink_add(log, capture_sink(&c, UVLOG_LEVEL_TRACE)), 0);
-  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "queued, never written"), 0);
-  uvlog_logger_destroy(log);
+  uvlog_logger_destroy(log); /* nothing queued: the sink is closed, never opened */
   cr_assert_eq(c.opened, 0);
   cr_assert_eq(c.closed, 1);
+  capture_free(&c);
+}
+
+/* A record accepted before a start that never came is still written: close
+ * starts the logger to drain it. */
+Test(logger, never_started_still_writes_what_it_accepted) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_t *log = make(NULL);
+  cr_assert_eq(uvlog_sink_add(log, capture_sink(&c, UVLOG_LEVEL_TRACE)), 0);
+  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "accepted before start"), 0);
+  cr_assert_eq(UVLOG_WARNING_TO(log, "deferred before start %d", 2), 0);
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  cr_assert_eq(c.opened, 1);
+  cr_assert_eq(c.closed, 1);
+  cr_assert_eq(c.entries, 2);
+  cr_assert(strstr(c.text, "accepted before start") != NULL);
+  cr_assert(strstr(c.text, "deferred before start 2") != NULL);
+  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "after"), UVLOG_ECLOSED);
+  uvlog_logger_destroy(log);
   capture_free(&c);
 }
 
