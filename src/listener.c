@@ -624,8 +624,19 @@ static void deadline_after(struct timespec *ts, int64_t ms) {
   }
 }
 
+/* In a forked child of the process that created or started `log`? Then no
+ * other thread of this process touches the logger, and its mutex may be a
+ * copy of one that a parent's thread held at the fork: never lock it. */
+static int in_forked_child(const uvlog_t *log) {
+  /* relaxed: both values only change before other threads of this process
+   * can run (logger.c, uvlog__fork_gen). */
+  return atomic_load_explicit(&((uvlog_t *)log)->fork_gen, memory_order_relaxed) !=
+         atomic_load_explicit(&uvlog__fork_gen, memory_order_relaxed);
+}
+
 int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms) {
   if (!log) return UVLOG_EINVAL;
+  if (in_forked_child(log)) return UVLOG_ECLOSED; /* the listener is the parent's */
   if (uvlog__on_listener(log)) return UVLOG_EDEADLK;
   pthread_mutex_lock(&log->mu);
   int st = atomic_load_explicit(&log->state, memory_order_relaxed); /* under mu */
@@ -666,16 +677,21 @@ int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms) {
 int uvlog_logger_close(uvlog_t *log) {
   if (!log) return UVLOG_EINVAL;
   if (uvlog__on_listener(log)) return UVLOG_EDEADLK;
+  if (in_forked_child(log)) {
+    /* Close the child's copy without its mutex: refuse further records and
+     * leave the sinks alone (they are the parent's). release: as set_state. */
+    ring_close(&log->ring);
+    atomic_store_explicit(&log->state, LOG_CLOSED, memory_order_release);
+    return 0;
+  }
   /* Records accepted before a start that never came would be lost: start
    * now, so that the close below drains them through the sinks like any
-   * other. Only in the process that created the logger (a forked child's
-   * copies of the parent's records are the parent's to write). A racing
+   * other (a forked child returned above: its copies of the parent's
+   * records are the parent's to write). A racing
    * start or close makes this start return an error: nothing to do then. */
   pthread_mutex_lock(&log->mu);
   int pending = atomic_load_explicit(&log->state, memory_order_relaxed) == LOG_CREATED &&
-                log->n_sinks > 0 && ring_used(&log->ring) > 0 &&
-                atomic_load_explicit(&log->fork_gen, memory_order_relaxed) ==
-                    atomic_load_explicit(&uvlog__fork_gen, memory_order_relaxed);
+                log->n_sinks > 0 && ring_used(&log->ring) > 0;
   pthread_mutex_unlock(&log->mu);
   if (pending) (void)uvlog_logger_start(log);
   pthread_mutex_lock(&log->mu);
