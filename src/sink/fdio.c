@@ -5,6 +5,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
+
+/* How long a write may wait for a non-blocking fd (a libuv program often
+ * makes stdio non-blocking) to accept more bytes before giving up. */
+#define FDIO_WAIT_MS 1000
 
 int uvlog__writev_all(int fd, struct iovec *iov, size_t n, size_t *unwritten) {
   size_t i = 0;
@@ -13,6 +18,14 @@ int uvlog__writev_all(int fd, struct iovec *iov, size_t n, size_t *unwritten) {
     size_t chunk = n - i < IOV_MAX ? n - i : IOV_MAX;
     ssize_t w = writev(fd, iov + i, (int)chunk);
     if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      struct pollfd p = {.fd = fd, .events = POLLOUT};
+      int r;
+      do r = poll(&p, 1, FDIO_WAIT_MS);
+      while (r < 0 && errno == EINTR);
+      if (r > 0) continue;
+      errno = EAGAIN; /* still full after FDIO_WAIT_MS: give up on the rest */
+    }
     if (w <= 0) {
       *unwritten = n - i;
       return w < 0 ? -errno : -EIO;

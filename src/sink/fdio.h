@@ -9,9 +9,10 @@
 #include <sys/uio.h>
 
 /* Writes iov[0..n) to `fd` with writev(2), resuming after partial writes and
- * retrying EINTR; iov is modified. Returns 0, or -errno (-EIO when writev
- * wrote nothing) with *unwritten set to the number of buffers not wholly
- * written. */
+ * retrying EINTR; iov is modified. A non-blocking fd that is full (EAGAIN)
+ * is waited for with poll(), at most 1 s each time. Returns 0, or -errno
+ * (-EIO when writev wrote nothing, -EAGAIN when the fd stayed full) with
+ * *unwritten set to the number of buffers not wholly written. */
 int uvlog__writev_all(int fd, struct iovec *iov, size_t n, size_t *unwritten);
 
 #endif /* UVLOG_SINK_FDIO_H */
