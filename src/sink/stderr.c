@@ -3,10 +3,11 @@
  *
  * TEXT format by default, colour "auto" (on when fd 2 is a TTY and NO_COLOR
  * is unset or empty; sink.c resolves it through uvlog__sink_set_color_fd).
- * Partial writes are resumed and EINTR retried; other errors are counted and
- * the rest of the batch is reported as dropped. The write is blocking: a
- * terminal or pipe that does not read stalls the listener (never producers,
- * who drop or wait according to the overflow policy).
+ * Partial writes are resumed, EINTR retried, and a full non-blocking fd 2
+ * waited for (at most 1 s at a time: fdio.c); other errors are counted and
+ * the rest of the batch is reported as dropped. A terminal or pipe that does
+ * not read stalls the listener (never producers, who drop or wait according
+ * to the overflow policy).
  */
 #include <sys/uio.h>
 #include <unistd.h>
