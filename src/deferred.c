@@ -60,8 +60,20 @@ static int is_flag(char c) {
 
 static int parse_spec(const char *p, spec_t *sp) {
   const char *q = p + 1;
-  memset(sp, 0, sizeof *sp);
   sp->start = p;
+  sp->wstar = sp->pstar = sp->has_prec = 0;
+  sp->prec = 0;
+  sp->lmod = 0;
+  switch (*q) { /* the common bare "%d", "%s"...: nothing else to parse */
+  case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': case 's': case 'c': case 'p':
+  case 'f':
+    sp->pre_len = 1;
+    sp->conv = *q;
+    sp->len = 2;
+    return 1;
+  default:
+    break;
+  }
   while (is_flag(*q)) q++;
   if (*q == '*') {
     sp->wstar = 1;
@@ -306,6 +318,24 @@ static unsigned int_size(char lmod) {
   }
 }
 
+/* Appends like uvlog_buf_append()/putc(), without the out-of-line
+ * uvlog_buf_reserve() call when the buffer already has room (the common case
+ * once the listener's scratch buffer has grown). Same helpers as the
+ * formatters' fmt_put() (src/format/format_util.h). */
+static inline void dput(uvlog_buf_t *out, const void *p, size_t n) {
+  if (out->cap - out->len >= n && !out->oom) {
+    if (n) memcpy(out->data + out->len, p, n);
+    out->len += n;
+  } else {
+    uvlog_buf_append(out, p, n);
+  }
+}
+
+static inline void dputc(uvlog_buf_t *out, char c) {
+  if (out->cap > out->len && !out->oom) out->data[out->len++] = c;
+  else uvlog_buf_putc(out, c);
+}
+
 /* ---- Fast paths ---------------------------------------------------------
  * A conversion written with no flags, no width and (for integers) no
  * precision -- "%d", "%lu", "%zx", "%s", "%.3f"... -- is the common case and
@@ -372,7 +402,7 @@ static void fast_int(uvlog_buf_t *out, char conv, char lmod, uint64_t v) {
     break;
   }
   }
-  uvlog_buf_append(out, b, (size_t)(end - b));
+  dput(out, b, (size_t)(end - b));
 }
 
 #ifdef __GLIBC__
@@ -380,13 +410,13 @@ static void fast_int(uvlog_buf_t *out, char conv, char lmod, uint64_t v) {
 static void fast_ptr(uvlog_buf_t *out, uint64_t v) {
   char tmp[24], *end = tmp + sizeof tmp, *b = end;
   if (v == 0) {
-    uvlog_buf_append(out, "(nil)", 5);
+    dput(out, "(nil)", 5);
     return;
   }
   do { *--b = "0123456789abcdef"[v & 15]; v >>= 4; } while (v);
   *--b = 'x';
   *--b = '0';
-  uvlog_buf_append(out, b, (size_t)(end - b));
+  dput(out, b, (size_t)(end - b));
 }
 #endif
 
@@ -431,7 +461,14 @@ static int fast_fixed(uvlog_buf_t *out, double d, unsigned prec) {
       if (r > half || (r == half && (q & 1))) q++;
     }
   }
-  uint64_t ip = (uint64_t)(q / p10), fp = (uint64_t)(q % p10);
+  uint64_t ip, fp;
+  if ((q >> 64) == 0) { /* the usual case: a 64-bit division, no libgcc call */
+    ip = (uint64_t)q / p10;
+    fp = (uint64_t)q % p10;
+  } else {
+    ip = (uint64_t)(q / p10);
+    fp = (uint64_t)(q % p10);
+  }
   char tmp[48], *end = tmp + sizeof tmp, *b = end;
   if (prec > 0) {
     for (unsigned i = 0; i < prec; i++) {
@@ -442,7 +479,7 @@ static int fast_fixed(uvlog_buf_t *out, double d, unsigned prec) {
   }
   b = u64_dec(b, ip);
   if (bits >> 63) *--b = '-';
-  uvlog_buf_append(out, b, (size_t)(end - b));
+  dput(out, b, (size_t)(end - b));
   return 1;
 }
 #endif
@@ -527,7 +564,7 @@ static int render_conv(uvlog_buf_t *out, const spec_t *sp, reader_t *rd) {
     if (!is_int32(a.tag)) {
       mark_given(out, sp, a.tag);
     } else if (plain && !sp->has_prec && sp->lmod == 0) {
-      uvlog_buf_putc(out, (char)(unsigned char)a.v);
+      dputc(out, (char)(unsigned char)a.v);
     } else {
       spec_text(f, sp);
       if (sp->lmod == 'l') PUT_WITH_STARS(out, f, ns, st, (wint_t)a.v);
@@ -551,7 +588,7 @@ static int render_conv(uvlog_buf_t *out, const spec_t *sp, reader_t *rd) {
   case 's':
     if (a.tag == DEF_TAG_STR && plain) {
       /* The copied bytes are exactly what printf would print. */
-      uvlog_buf_append(out, a.s, (size_t)a.v);
+      dput(out, a.s, (size_t)a.v);
       return 0;
     }
     spec_text(f, sp);
@@ -597,12 +634,12 @@ void uvlog__deferred_render_data(const char *fmt, const unsigned char *data, siz
     uvlog_buf_puts(out, "<uvlog: corrupt deferred record>");
     return;
   }
-  const char *lit = fmt;
-  for (const char *p = fmt; *p; p++) {
+  const char *lit = fmt, *p;
+  for (p = fmt; *p; p++) {
     if (*p != '%') continue;
-    uvlog_buf_append(out, lit, (size_t)(p - lit));
+    dput(out, lit, (size_t)(p - lit));
     if (p[1] == '%') {
-      uvlog_buf_putc(out, '%');
+      dputc(out, '%');
       lit = ++p + 1;
       continue;
     }
@@ -618,7 +655,7 @@ void uvlog__deferred_render_data(const char *fmt, const unsigned char *data, siz
     p += sp.len - 1;
     lit = p + 1;
   }
-  uvlog_buf_puts(out, lit);
+  dput(out, lit, (size_t)(p - lit));
 }
 
 void uvlog__deferred_render(const uvlog_rec_t *rec, uvlog_buf_t *out) {
