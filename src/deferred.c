@@ -2,13 +2,20 @@
  * deferred.c -- deferred formatting without the logger: the per-site format
  * scan (plan), the argument encoder, and the listener-side renderer.
  *
- * The renderer never reimplements printf. For each conversion it rebuilds a
+ * The renderer reimplements only the conversions whose output is fixed by
+ * the value alone: a bare integer conversion ("%d", "%lu", "%zx", "%hhd"...:
+ * no flags, width or precision), "%s" without flags or width (the copied
+ * bytes), a bare "%c", glibc's bare "%p", and "%f"/"%.Nf" (N <= 9) of a
+ * finite double below 2^64, rounded exactly (ties to even) when the rounding
+ * mode is FE_TONEAREST and the radix character is ".". Those are written
+ * straight into the buffer. Every other conversion rebuilds a
  * one-conversion format from the spec's own text (flags, width, precision,
  * length modifier) and calls vsnprintf with an argument of exactly the C
  * type that conversion expects, so flags, padding, rounding, NaN/inf and
- * locale behave exactly as in the preformatting path. An encoded argument
- * whose kind or size does not fit the conversion is never passed: a
- * "<uvlog: ...>" marker is written instead.
+ * locale behave exactly as in the preformatting path. test_deferred.c
+ * compares both against snprintf. An encoded argument whose kind or size
+ * does not fit the conversion is never passed: a "<uvlog: ...>" marker is
+ * written instead.
  *
  * The scan accepts only what the renderer can reproduce exactly; anything
  * else makes the call site fall back to uvlog_log() (see deferred.h).
