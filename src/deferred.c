@@ -2,13 +2,20 @@
  * deferred.c -- deferred formatting without the logger: the per-site format
  * scan (plan), the argument encoder, and the listener-side renderer.
  *
- * The renderer never reimplements printf. For each conversion it rebuilds a
+ * The renderer reimplements only the conversions whose output is fixed by
+ * the value alone: a bare integer conversion ("%d", "%lu", "%zx", "%hhd"...:
+ * no flags, width or precision), "%s" without flags or width (the copied
+ * bytes), a bare "%c", glibc's bare "%p", and "%f"/"%.Nf" (N <= 9) of a
+ * finite double below 2^64, rounded exactly (ties to even) when the rounding
+ * mode is FE_TONEAREST and the radix character is ".". Those are written
+ * straight into the buffer. Every other conversion rebuilds a
  * one-conversion format from the spec's own text (flags, width, precision,
  * length modifier) and calls vsnprintf with an argument of exactly the C
  * type that conversion expects, so flags, padding, rounding, NaN/inf and
- * locale behave exactly as in the preformatting path. An encoded argument
- * whose kind or size does not fit the conversion is never passed: a
- * "<uvlog: ...>" marker is written instead.
+ * locale behave exactly as in the preformatting path. test_deferred.c
+ * compares both against snprintf. An encoded argument whose kind or size
+ * does not fit the conversion is never passed: a "<uvlog: ...>" marker is
+ * written instead.
  *
  * The scan accepts only what the renderer can reproduce exactly; anything
  * else makes the call site fall back to uvlog_log() (see deferred.h).
@@ -28,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <fenv.h>
+#include <langinfo.h>
 #include <wchar.h>
 
 #define SPEC_MAX 64 /* longest conversion spec we rebuild, "%" to letter */
@@ -49,11 +58,30 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* Parses the spec at p (p[0] == '%', p[1] != '%'). Returns 1 and fills *sp
  * if the renderer supports it exactly, 0 otherwise. */
+static int is_flag(char c) {
+  switch (c) {
+  case '-': case '+': case ' ': case '#': case '0': case '\'': case 'I': return 1;
+  default: return 0;
+  }
+}
+
 static int parse_spec(const char *p, spec_t *sp) {
   const char *q = p + 1;
-  memset(sp, 0, sizeof *sp);
   sp->start = p;
-  while (*q && strchr("-+ #0'I", *q)) q++;
+  sp->wstar = sp->pstar = sp->has_prec = 0;
+  sp->prec = 0;
+  sp->lmod = 0;
+  switch (*q) { /* the common bare "%d", "%s"...: nothing else to parse */
+  case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': case 's': case 'c': case 'p':
+  case 'f':
+    sp->pre_len = 1;
+    sp->conv = *q;
+    sp->len = 2;
+    return 1;
+  default:
+    break;
+  }
+  while (is_flag(*q)) q++;
   if (*q == '*') {
     sp->wstar = 1;
     q++;
@@ -297,6 +325,172 @@ static unsigned int_size(char lmod) {
   }
 }
 
+/* Appends like uvlog_buf_append()/putc(), without the out-of-line
+ * uvlog_buf_reserve() call when the buffer already has room (the common case
+ * once the listener's scratch buffer has grown). Same helpers as the
+ * formatters' fmt_put() (src/format/format_util.h). */
+static inline void dput(uvlog_buf_t *out, const void *p, size_t n) {
+  if (out->cap - out->len >= n && !out->oom) {
+    if (n) memcpy(out->data + out->len, p, n);
+    out->len += n;
+  } else {
+    uvlog_buf_append(out, p, n);
+  }
+}
+
+static inline void dputc(uvlog_buf_t *out, char c) {
+  if (out->cap > out->len && !out->oom) out->data[out->len++] = c;
+  else uvlog_buf_putc(out, c);
+}
+
+/* ---- Fast paths ---------------------------------------------------------
+ * A conversion written with no flags, no width and (for integers) no
+ * precision -- "%d", "%lu", "%zx", "%s", "%.3f"... -- is the common case and
+ * its output is fully determined by the value, so it is written straight
+ * into the buffer instead of going through a rebuilt format and vsnprintf.
+ * Everything else (flags, widths, precisions on integers, %e/%g/%a, NaN/inf,
+ * a non-"." radix character, a non-default rounding mode) keeps vsnprintf.
+ * test_deferred.c checks every fast path against snprintf. */
+
+static const char digits2[200] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Writes v in decimal ending just before `end`; returns the first digit. */
+static char *u64_dec(char *end, uint64_t v) {
+  while (v >= 100) {
+    unsigned r = (unsigned)(v % 100);
+    v /= 100;
+    end -= 2;
+    memcpy(end, digits2 + 2 * r, 2);
+  }
+  if (v >= 10) {
+    end -= 2;
+    memcpy(end, digits2 + 2 * v, 2);
+  } else {
+    *--end = (char)('0' + v);
+  }
+  return end;
+}
+
+/* Appends an integer conversion with no flags, width or precision.
+ * `v` is the encoded 64-bit value; the length modifier narrows it as
+ * printf's argument conversion does (hh: char, h: short, none: int). */
+static void fast_int(uvlog_buf_t *out, char conv, char lmod, uint64_t v) {
+  char tmp[24], *end = tmp + sizeof tmp, *b;
+  int neg = 0;
+  unsigned bits = lmod == 'H' ? 8 : lmod == 'h' ? 16 : lmod == 0 ? 32 : 64;
+  if (bits < 64) {
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    v &= mask;
+    if ((conv == 'd' || conv == 'i') && (v >> (bits - 1))) v |= ~mask; /* sign-extend */
+  }
+  switch (conv) {
+  case 'd': case 'i':
+    if ((int64_t)v < 0) {
+      neg = 1;
+      v = 0 - v; /* INT64_MIN stays 2^63, right as unsigned */
+    }
+    b = u64_dec(end, v);
+    if (neg) *--b = '-';
+    break;
+  case 'u':
+    b = u64_dec(end, v);
+    break;
+  case 'o':
+    b = end;
+    do { *--b = (char)('0' + (v & 7)); v >>= 3; } while (v);
+    break;
+  default: { /* x, X */
+    const char *hex = conv == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
+    b = end;
+    do { *--b = hex[v & 15]; v >>= 4; } while (v);
+    break;
+  }
+  }
+  dput(out, b, (size_t)(end - b));
+}
+
+#ifdef __GLIBC__
+/* glibc's %p: "(nil)" for NULL, else "0x" and lowercase hex. */
+static void fast_ptr(uvlog_buf_t *out, uint64_t v) {
+  char tmp[24], *end = tmp + sizeof tmp, *b = end;
+  if (v == 0) {
+    dput(out, "(nil)", 5);
+    return;
+  }
+  do { *--b = "0123456789abcdef"[v & 15]; v >>= 4; } while (v);
+  *--b = 'x';
+  *--b = '0';
+  dput(out, b, (size_t)(end - b));
+}
+#endif
+
+#if defined(__SIZEOF_INT128__) && defined(FE_TONEAREST)
+#define FAST_FLOAT 1
+__extension__ typedef unsigned __int128 u128;
+static const uint64_t pow10_u64[10] = {1,      10,      100,      1000,      10000,
+                                       100000, 1000000, 10000000, 100000000, 1000000000};
+
+/* %f / %F of a finite double with precision prec (0..9), no flags or
+ * width: the exact binary value scaled by 10^prec and rounded to nearest,
+ * ties to even, as glibc's printf_fp does in FE_TONEAREST. Returns 0 (and
+ * writes nothing) when the value is out of the exact 128-bit range or the
+ * environment is not the default one; the caller then uses vsnprintf. */
+static int fast_fixed(uvlog_buf_t *out, double d, unsigned prec) {
+  uint64_t bits;
+  memcpy(&bits, &d, sizeof bits);
+  unsigned bexp = (unsigned)(bits >> 52) & 0x7ffu;
+  uint64_t m = bits & (((uint64_t)1 << 52) - 1);
+  int e;
+  if (bexp == 0x7ffu) return 0; /* NaN, inf */
+  if (bexp == 0) e = -1074;
+  else { m |= (uint64_t)1 << 52; e = (int)bexp - 1075; }
+  if (e > 11) return 0; /* >= 2^64: leave it to printf */
+  if (fegetround() != FE_TONEAREST) return 0;
+  const char *radix = nl_langinfo(RADIXCHAR);
+  if (radix[0] != '.' || radix[1] != '\0') return 0;
+
+  uint64_t p10 = pow10_u64[prec];
+  u128 q; /* round(|d| * 10^prec) */
+  if (e >= 0) {
+    q = (u128)(m << e) * p10;
+  } else {
+    unsigned k = (unsigned)-e;
+    u128 n = (u128)m * p10; /* < 2^83 */
+    if (k > 100) {
+      q = 0; /* n / 2^k < 2^-17: rounds to 0, never a tie */
+    } else {
+      u128 one = 1;
+      q = n >> k;
+      u128 r = n & ((one << k) - 1), half = one << (k - 1);
+      if (r > half || (r == half && (q & 1))) q++;
+    }
+  }
+  uint64_t ip, fp;
+  if ((q >> 64) == 0) { /* the usual case: a 64-bit division, no libgcc call */
+    ip = (uint64_t)q / p10;
+    fp = (uint64_t)q % p10;
+  } else {
+    ip = (uint64_t)(q / p10);
+    fp = (uint64_t)(q % p10);
+  }
+  char tmp[48], *end = tmp + sizeof tmp, *b = end;
+  if (prec > 0) {
+    for (unsigned i = 0; i < prec; i++) {
+      *--b = (char)('0' + fp % 10);
+      fp /= 10;
+    }
+    *--b = '.';
+  }
+  b = u64_dec(b, ip);
+  if (bits >> 63) *--b = '-';
+  dput(out, b, (size_t)(end - b));
+  return 1;
+}
+#endif
+
 /* Calls put() with the star values (0, 1 or 2 of them) and then `val`. */
 #define PUT_WITH_STARS(out, f, ns, st, val)                  \
   do {                                                       \
@@ -336,6 +530,12 @@ static void render_int(uvlog_buf_t *out, const spec_t *sp, const char *f, int ns
   }
 }
 
+/* The spec's own text, NUL-terminated, into f (SPEC_MAX + 4 bytes). */
+static void spec_text(char *f, const spec_t *sp) {
+  memcpy(f, sp->start, sp->len);
+  f[sp->len] = '\0';
+}
+
 /* Renders one conversion with its argument(s). Returns 0, or -1 if the
  * data is corrupt (rendering stops). */
 static int render_conv(uvlog_buf_t *out, const spec_t *sp, reader_t *rd) {
@@ -352,26 +552,53 @@ static int render_conv(uvlog_buf_t *out, const spec_t *sp, reader_t *rd) {
   int r = reader_next(rd, &a);
   if (r < 0) return -1;
   if (r == 0) { mark(out, sp, "missing argument"); return 0; }
-  memcpy(f, sp->start, sp->len);
-  f[sp->len] = '\0';
   unsigned kind = a.tag & 0xf0u, size = a.tag & 0x0fu;
+  /* "%" directly followed by the length modifier and letter: no flags and
+   * no width (a '*' width is part of pre_len too). */
+  int plain = sp->pre_len == 1;
   switch (sp->conv) {
   case 'd': case 'i': case 'o': case 'u': case 'x': case 'X':
-    if ((kind != UVLOG_ARG_SINT && kind != UVLOG_ARG_UINT) || size != int_size(sp->lmod))
+    if ((kind != UVLOG_ARG_SINT && kind != UVLOG_ARG_UINT) || size != int_size(sp->lmod)) {
       mark_given(out, sp, a.tag);
-    else
+    } else if (plain && !sp->has_prec) {
+      fast_int(out, sp->conv, sp->lmod, a.v);
+    } else {
+      spec_text(f, sp);
       render_int(out, sp, f, ns, st, a.v);
+    }
     return 0;
   case 'c':
-    if (!is_int32(a.tag)) mark_given(out, sp, a.tag);
-    else if (sp->lmod == 'l') PUT_WITH_STARS(out, f, ns, st, (wint_t)a.v);
-    else PUT_WITH_STARS(out, f, ns, st, (int)a.v);
+    if (!is_int32(a.tag)) {
+      mark_given(out, sp, a.tag);
+    } else if (plain && !sp->has_prec && sp->lmod == 0) {
+      dputc(out, (char)(unsigned char)a.v);
+    } else {
+      spec_text(f, sp);
+      if (sp->lmod == 'l') PUT_WITH_STARS(out, f, ns, st, (wint_t)a.v);
+      else PUT_WITH_STARS(out, f, ns, st, (int)a.v);
+    }
     return 0;
   case 'p':
-    if (kind != UVLOG_ARG_PTR) mark_given(out, sp, a.tag);
-    else PUT_WITH_STARS(out, f, ns, st, (void *)(uintptr_t)a.v);
+    if (kind != UVLOG_ARG_PTR) {
+      mark_given(out, sp, a.tag);
+      return 0;
+    }
+#ifdef __GLIBC__
+    if (plain && !sp->has_prec) {
+      fast_ptr(out, a.v);
+      return 0;
+    }
+#endif
+    spec_text(f, sp);
+    PUT_WITH_STARS(out, f, ns, st, (void *)(uintptr_t)a.v);
     return 0;
   case 's':
+    if (a.tag == DEF_TAG_STR && plain) {
+      /* The copied bytes are exactly what printf would print. */
+      dput(out, a.s, (size_t)a.v);
+      return 0;
+    }
+    spec_text(f, sp);
     if (a.tag == DEF_TAG_NULLSTR) {
       const char *null_str = NULL; /* glibc's own "(null)" handling */
       PUT_WITH_STARS(out, f, ns, st, null_str);
@@ -394,6 +621,13 @@ static int render_conv(uvlog_buf_t *out, const spec_t *sp, reader_t *rd) {
     }
     double d;
     memcpy(&d, &a.v, sizeof d);
+#ifdef FAST_FLOAT
+    if (plain && (sp->conv == 'f' || sp->conv == 'F') && !sp->pstar &&
+        (!sp->has_prec || sp->prec <= 9) &&
+        fast_fixed(out, d, sp->has_prec ? (unsigned)sp->prec : 6u))
+      return 0;
+#endif
+    spec_text(f, sp);
     PUT_WITH_STARS(out, f, ns, st, d);
     return 0;
   }
@@ -407,12 +641,12 @@ void uvlog__deferred_render_data(const char *fmt, const unsigned char *data, siz
     uvlog_buf_puts(out, "<uvlog: corrupt deferred record>");
     return;
   }
-  const char *lit = fmt;
-  for (const char *p = fmt; *p; p++) {
+  const char *lit = fmt, *p;
+  for (p = fmt; *p; p++) {
     if (*p != '%') continue;
-    uvlog_buf_append(out, lit, (size_t)(p - lit));
+    dput(out, lit, (size_t)(p - lit));
     if (p[1] == '%') {
-      uvlog_buf_putc(out, '%');
+      dputc(out, '%');
       lit = ++p + 1;
       continue;
     }
@@ -428,7 +662,7 @@ void uvlog__deferred_render_data(const char *fmt, const unsigned char *data, siz
     p += sp.len - 1;
     lit = p + 1;
   }
-  uvlog_buf_puts(out, lit);
+  dput(out, lit, (size_t)(p - lit));
 }
 
 void uvlog__deferred_render(const uvlog_rec_t *rec, uvlog_buf_t *out) {

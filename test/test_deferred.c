@@ -4,6 +4,7 @@
  * snprintf over a large generated set of formats and values.
  */
 #include <criterion/criterion.h>
+#include <fenv.h>
 #include <float.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -199,6 +200,157 @@ Test(deferred, equivalence_strings_chars_pointers) {
   same(fmt, UVLOG__CAT(UVLOG__ARGV_, UVLOG__NARGS(fmt, __VA_ARGS__))(fmt, __VA_ARGS__),       \
        UVLOG__CAT(UVLOG__CNT_, UVLOG__NARGS(fmt, __VA_ARGS__)), want,                         \
        snprintf(want, sizeof want, fmt, __VA_ARGS__))
+
+/* The listener's fast paths (no flags, no width: "%d", "%lu", "%x", "%s",
+ * "%c", "%p", "%.3f"...) write digits themselves instead of calling
+ * vsnprintf. Random and edge values for each, against snprintf. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t rnd64(void) { /* xorshift64* */
+  rng_state ^= rng_state >> 12;
+  rng_state ^= rng_state << 25;
+  rng_state ^= rng_state >> 27;
+  return rng_state * 2685821657736338717ull;
+}
+
+/* One integer value through every length modifier and conversion, both
+ * alone and between literal text. */
+static void fast_int_value(uint64_t v) {
+  static const char *lmods4[] = {"", "hh", "h"};
+  static const char *lmods8[] = {"l", "ll", "j", "z", "t"};
+  static const char convs[] = "diouxX";
+  char f[32];
+  for (const char *c = convs; *c; c++) {
+    for (size_t i = 0; i < sizeof lmods4 / sizeof lmods4[0]; i++)
+      for (int around = 0; around < 2; around++) {
+        snprintf(f, sizeof f, around ? "<%%%s%c>" : "%%%s%c", lmods4[i], *c);
+        uvlog_arg_t a = uvlog__arg_i((int)(unsigned)v);
+        same(f, &a, 1, want, snprintf(want, sizeof want, f, (int)(unsigned)v));
+        a = uvlog__arg_u((unsigned)v);
+        same(f, &a, 1, want, snprintf(want, sizeof want, f, (unsigned)v));
+      }
+    for (size_t i = 0; i < sizeof lmods8 / sizeof lmods8[0]; i++)
+      for (int around = 0; around < 2; around++) {
+        snprintf(f, sizeof f, around ? "<%%%s%c>" : "%%%s%c", lmods8[i], *c);
+        long long sv = (long long)v;
+        unsigned long long uv = v;
+        uvlog_arg_t a = UVLOG__ARG(sv);
+        same(f, &a, 1, want, snprintf(want, sizeof want, f, sv));
+        a = UVLOG__ARG(uv);
+        same(f, &a, 1, want, snprintf(want, sizeof want, f, uv));
+      }
+  }
+}
+
+Test(deferred, equivalence_fast_integers) {
+  static const uint64_t edge[] = {0, 1, 7, 8, 9, 10, 99, 100, 127, 128, 255, 256, 32767, 32768,
+                                  65535, 65536, (uint64_t)INT_MAX, (uint64_t)INT_MIN,
+                                  (uint64_t)(unsigned)INT_MIN, UINT32_MAX, (uint64_t)UINT32_MAX + 1,
+                                  (uint64_t)LLONG_MAX, (uint64_t)LLONG_MIN, UINT64_MAX, SIZE_MAX,
+                                  (uint64_t)-1 - 1, 9999999999999999999ull, 10000000000000000000ull,
+                                  (uint64_t)-(int64_t)9999999999999999999ull, 0x8000000080000000ull};
+  n_cases = 0;
+  for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+    fast_int_value(edge[i]);
+    fast_int_value(0 - edge[i]);
+  }
+  for (int i = 0; i < 3000; i++) {
+    uint64_t v = rnd64();
+    fast_int_value(v);
+    fast_int_value(v >> (v % 64)); /* every magnitude */
+  }
+  cr_log_info("fast integer cases: %llu", n_cases);
+  cr_assert_gt(n_cases, 1000000);
+}
+
+/* One double through %f, %F, %lf and %.0f .. %.10f (%.10f: vsnprintf). */
+static void fast_float_value(double d) {
+  static const char *fmts[] = {"%f", "%F", "%lf", "<%f>", "%.0f", "%.1f", "%.2f", "%.3f", "%.4f",
+                               "%.5f", "%.6f", "%.7f", "%.8f", "%.9f", "%.10f", "%.f", "x%.3fy"};
+  for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+    uvlog_arg_t a = UVLOG__ARG(d);
+    same(fmts[i], &a, 1, want, snprintf(want, sizeof want, fmts[i], d));
+  }
+}
+
+static void fast_float_values(void) {
+  static const double edge[] = {0.0, -0.0, 0.5, 1.5, 2.5, -0.5, -2.5, 0.125, 0.375, 0.0625,
+                                0.05, 0.0005, 0.00049999999999999999, 5e-7, 4.9999999e-7, 5e-10,
+                                1e-9, 9.5, 99.95, 999.9995, 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3,
+                                12.345, 1.23456, 1e15 + 0.5, 4503599627370495.5, 9007199254740993.0,
+                                9223372036854775808.0, 18446744073709549568.0 /* 2^64 - 2^11 */,
+                                18446744073709551616.0 /* 2^64 */, 1e19, 1e20, 1e22, 1e300,
+                                DBL_MAX, DBL_MIN, DBL_TRUE_MIN, -DBL_MIN, -1e-300, NAN, -NAN,
+                                INFINITY, -INFINITY};
+  for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) fast_float_value(edge[i]);
+  for (int i = 0; i < 4000; i++) {
+    uint64_t r = rnd64();
+    double d;
+    /* random bits with a binary exponent in [-60, 70]: around and past the
+     * fast path's range */
+    uint64_t bits = (r & 0x800fffffffffffffull) | ((uint64_t)(1023 - 60 + (r >> 52) % 131) << 52);
+    memcpy(&d, &bits, sizeof d);
+    fast_float_value(d);
+    /* exact ties at every precision: odd k / 2^j */
+    d = (double)((int64_t)(r >> 20) | 1) / (double)(1ull << (1 + r % 40));
+    fast_float_value((r & 1) ? -d : d);
+    /* decimal-looking values k / 10^j, the usual log argument */
+    d = (double)(r % 100000000) / pow(10, (double)((r >> 60) % 10));
+    fast_float_value(d);
+    /* fully random bits (mostly outside the range: vsnprintf) */
+    memcpy(&d, &r, sizeof d);
+    fast_float_value(d);
+  }
+}
+
+Test(deferred, equivalence_fast_floating) {
+  n_cases = 0;
+  fast_float_values();
+  cr_log_info("fast floating cases: %llu", n_cases);
+  cr_assert_gt(n_cases, 200000);
+}
+
+/* Another rounding mode: the fast %f path steps aside for vsnprintf. */
+Test(deferred, equivalence_fast_floating_rounding_modes) {
+  static const int modes[] = {FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
+  n_cases = 0;
+  for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+    if (fesetround(modes[i]) != 0) continue;
+    fast_float_values();
+    fesetround(FE_TONEAREST);
+  }
+  cr_log_info("fast floating cases, other rounding modes: %llu", n_cases);
+}
+
+Test(deferred, equivalence_fast_strings_chars_pointers) {
+  char bytes[300];
+  for (int i = 0; i < 299; i++) bytes[i] = (char)(1 + i % 255);
+  bytes[299] = '\0';
+  const char *strs[] = {"", "a", "hello world", "h\xc3\xa9llo \x1b[0m\t\n", bytes, bytes + 250};
+  n_cases = 0;
+  for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+    for (size_t j = 0; j < sizeof strs / sizeof strs[0]; j++) {
+      const char *x = strs[i], *y = strs[j];
+      CALL("%s", x);
+      CALL("[%s]", x);
+      CALL("%s%s", x, y);
+      CALL("%.0s|%s", x, y);
+      CALL("%.3s|%s", x, y);
+      CALL("%.*s|%s", (int)j - 2, x, y);
+      CALL("%c%s%c", (int)i, x, 0); /* %c of 0 writes a NUL byte */
+    }
+  char nul_in[8] = {'a', 'b', '\0', 'c', 'd', 'e', 'f', 'g'}; /* stops at the NUL */
+  CALL("%.8s|%s|%.2s", nul_in, nul_in, nul_in + 3);
+  for (int c = -300; c <= 300; c++) CALL("%c", c);
+  int x = 0;
+  void *ps[] = {NULL, &x, (void *)(uintptr_t)1, (void *)(uintptr_t)0xabcdef, (void *)UINTPTR_MAX,
+                (void *)(uintptr_t)INTPTR_MIN};
+  for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+    CALL("%p", ps[i]);
+    CALL("<%p>", ps[i]);
+  }
+  cr_log_info("fast string/char/pointer cases: %llu", n_cases);
+  cr_assert_gt(n_cases, 800);
+}
 
 Test(deferred, mixed_calls) {
   short sh = -5;
