@@ -342,6 +342,19 @@ static long rx_wait_frames(rx_t *rx, long frames) {
   return got;
 }
 
+/* Waits until the receiver holds `n` newline-terminated lines (NDJSON). */
+static size_t rx_wait_lines(rx_t *rx, size_t n) {
+  size_t got = 0;
+  for (int64_t end = nf_now_ms() + 10000; nf_now_ms() < end; nf_sleep_ms(5)) {
+    pthread_mutex_lock(&rx->mu);
+    got = 0;
+    for (size_t i = 0; i < rx->data.len; i++) got += rx->data.data[i] == '\n';
+    pthread_mutex_unlock(&rx->mu);
+    if (got >= n) break;
+  }
+  return got;
+}
+
 static uvlog_t *start_logger_with(uvlog_sink_t *sink) {
   uvlog_t *log = NULL;
   cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
@@ -458,6 +471,8 @@ Test(tcp_sink, ndjson_over_ipv6, .timeout = 60) {
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
   cr_assert_eq(uvlog_logger_close(log), 0);
   uvlog_logger_destroy(log);
+  /* flush means "in the kernel": let the receiver read it all before it stops. */
+  cr_assert_eq(rx_wait_lines(&rx, 100), 100u);
   rx_stop(&rx);
   /* 100 lines, each one JSON object with the escaped newline. */
   size_t lines = 0;
