@@ -23,14 +23,17 @@ void uvlog_buf_free(uvlog_buf_t *b);
 
 static inline void uvlog_buf_reset(uvlog_buf_t *b) { b->len = 0; b->oom = 0; }
 
+/* The appends check for room inline and call the out-of-line
+ * uvlog_buf_reserve() only to grow: renderers append many short pieces per
+ * record, and once the listener's buffers have grown they always fit. */
 static inline void uvlog_buf_append(uvlog_buf_t *b, const void *p, size_t n) {
-  if (n == 0 || uvlog_buf_reserve(b, n) != 0) return;
-  memcpy(b->data + b->len, p, n);
+  if ((b->cap - b->len < n || b->oom) && uvlog_buf_reserve(b, n) != 0) return;
+  if (n) memcpy(b->data + b->len, p, n);
   b->len += n;
 }
 
 static inline void uvlog_buf_putc(uvlog_buf_t *b, char c) {
-  if (uvlog_buf_reserve(b, 1) != 0) return;
+  if ((b->cap == b->len || b->oom) && uvlog_buf_reserve(b, 1) != 0) return;
   b->data[b->len++] = c;
 }
 

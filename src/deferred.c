@@ -26,6 +26,7 @@
  * call (the slow paths -- no logger, oversized arguments -- do malloc).
  */
 #include "deferred.h"
+#include "dec.h"
 
 #include "logger.h"
 
@@ -325,23 +326,6 @@ static unsigned int_size(char lmod) {
   }
 }
 
-/* Appends like uvlog_buf_append()/putc(), without the out-of-line
- * uvlog_buf_reserve() call when the buffer already has room (the common case
- * once the listener's scratch buffer has grown). Same helpers as the
- * formatters' fmt_put() (src/format/format_util.h). */
-static inline void dput(uvlog_buf_t *out, const void *p, size_t n) {
-  if (out->cap - out->len >= n && !out->oom) {
-    if (n) memcpy(out->data + out->len, p, n);
-    out->len += n;
-  } else {
-    uvlog_buf_append(out, p, n);
-  }
-}
-
-static inline void dputc(uvlog_buf_t *out, char c) {
-  if (out->cap > out->len && !out->oom) out->data[out->len++] = c;
-  else uvlog_buf_putc(out, c);
-}
 
 /* ---- Fast paths ---------------------------------------------------------
  * A conversion written with no flags, no width and (for integers) no
@@ -351,28 +335,6 @@ static inline void dputc(uvlog_buf_t *out, char c) {
  * Everything else (flags, widths, precisions on integers, %e/%g/%a, NaN/inf,
  * a non-"." radix character, a non-default rounding mode) keeps vsnprintf.
  * test_deferred.c checks every fast path against snprintf. */
-
-static const char digits2[200] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
-
-/* Writes v in decimal ending just before `end`; returns the first digit. */
-static char *u64_dec(char *end, uint64_t v) {
-  while (v >= 100) {
-    unsigned r = (unsigned)(v % 100);
-    v /= 100;
-    end -= 2;
-    memcpy(end, digits2 + 2 * r, 2);
-  }
-  if (v >= 10) {
-    end -= 2;
-    memcpy(end, digits2 + 2 * v, 2);
-  } else {
-    *--end = (char)('0' + v);
-  }
-  return end;
-}
 
 /* Appends an integer conversion with no flags, width or precision.
  * `v` is the encoded 64-bit value; the length modifier narrows it as
@@ -392,11 +354,11 @@ static void fast_int(uvlog_buf_t *out, char conv, char lmod, uint64_t v) {
       neg = 1;
       v = 0 - v; /* INT64_MIN stays 2^63, right as unsigned */
     }
-    b = u64_dec(end, v);
+    b = uvlog__u64_dec(end, v);
     if (neg) *--b = '-';
     break;
   case 'u':
-    b = u64_dec(end, v);
+    b = uvlog__u64_dec(end, v);
     break;
   case 'o':
     b = end;
@@ -409,7 +371,7 @@ static void fast_int(uvlog_buf_t *out, char conv, char lmod, uint64_t v) {
     break;
   }
   }
-  dput(out, b, (size_t)(end - b));
+  uvlog_buf_append(out, b, (size_t)(end - b));
 }
 
 #ifdef __GLIBC__
@@ -417,13 +379,13 @@ static void fast_int(uvlog_buf_t *out, char conv, char lmod, uint64_t v) {
 static void fast_ptr(uvlog_buf_t *out, uint64_t v) {
   char tmp[24], *end = tmp + sizeof tmp, *b = end;
   if (v == 0) {
-    dput(out, "(nil)", 5);
+    uvlog_buf_append(out, "(nil)", 5);
     return;
   }
   do { *--b = "0123456789abcdef"[v & 15]; v >>= 4; } while (v);
   *--b = 'x';
   *--b = '0';
-  dput(out, b, (size_t)(end - b));
+  uvlog_buf_append(out, b, (size_t)(end - b));
 }
 #endif
 
@@ -484,9 +446,9 @@ static int fast_fixed(uvlog_buf_t *out, double d, unsigned prec) {
     }
     *--b = '.';
   }
-  b = u64_dec(b, ip);
+  b = uvlog__u64_dec(b, ip);
   if (bits >> 63) *--b = '-';
-  dput(out, b, (size_t)(end - b));
+  uvlog_buf_append(out, b, (size_t)(end - b));
   return 1;
 }
 #endif
@@ -571,7 +533,7 @@ static int render_conv(uvlog_buf_t *out, const spec_t *sp, reader_t *rd) {
     if (!is_int32(a.tag)) {
       mark_given(out, sp, a.tag);
     } else if (plain && !sp->has_prec && sp->lmod == 0) {
-      dputc(out, (char)(unsigned char)a.v);
+      uvlog_buf_putc(out, (char)(unsigned char)a.v);
     } else {
       spec_text(f, sp);
       if (sp->lmod == 'l') PUT_WITH_STARS(out, f, ns, st, (wint_t)a.v);
@@ -595,7 +557,7 @@ static int render_conv(uvlog_buf_t *out, const spec_t *sp, reader_t *rd) {
   case 's':
     if (a.tag == DEF_TAG_STR && plain) {
       /* The copied bytes are exactly what printf would print. */
-      dput(out, a.s, (size_t)a.v);
+      uvlog_buf_append(out, a.s, (size_t)a.v);
       return 0;
     }
     spec_text(f, sp);
@@ -644,9 +606,9 @@ void uvlog__deferred_render_data(const char *fmt, const unsigned char *data, siz
   const char *lit = fmt, *p;
   for (p = fmt; *p; p++) {
     if (*p != '%') continue;
-    dput(out, lit, (size_t)(p - lit));
+    uvlog_buf_append(out, lit, (size_t)(p - lit));
     if (p[1] == '%') {
-      dputc(out, '%');
+      uvlog_buf_putc(out, '%');
       lit = ++p + 1;
       continue;
     }
@@ -662,7 +624,7 @@ void uvlog__deferred_render_data(const char *fmt, const unsigned char *data, siz
     p += sp.len - 1;
     lit = p + 1;
   }
-  dput(out, lit, (size_t)(p - lit));
+  uvlog_buf_append(out, lit, (size_t)(p - lit));
 }
 
 void uvlog__deferred_render(const uvlog_rec_t *rec, uvlog_buf_t *out) {

@@ -275,7 +275,7 @@ void uvlog_format_escape(const char *s, size_t n, uvlog_buf_t *out) {
   while (i < n) {
     size_t run = i;
     while (run < n && !needs_escape((unsigned char)s[run])) run++;
-    fmt_put(out, s + i, run - i);
+    uvlog_buf_append(out, s + i, run - i);
     if (run == n) break;
     unsigned char c = (unsigned char)s[run];
     char esc[4] = {'\\', 0, 0, 0};
@@ -291,7 +291,7 @@ void uvlog_format_escape(const char *s, size_t n, uvlog_buf_t *out) {
       esc[3] = hex[c & 0xf];
       len = 4;
     }
-    fmt_put(out, esc, len);
+    uvlog_buf_append(out, esc, len);
     i = run + 1;
   }
 }

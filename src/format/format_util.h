@@ -13,43 +13,19 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../dec.h"
 #include "format.h"
-
-/* Appends like uvlog_buf_append()/putc()/puts(), but skips the out-of-line
- * uvlog_buf_reserve() call when the buffer already has room (the common case
- * once the listener's buffer has grown): renderers append many short pieces. */
-static inline void fmt_put(uvlog_buf_t *out, const void *p, size_t n) {
-  if (out->cap - out->len >= n && !out->oom) {
-    if (n) memcpy(out->data + out->len, p, n);
-    out->len += n;
-  } else {
-    uvlog_buf_append(out, p, n);
-  }
-}
-
-static inline void fmt_putc(uvlog_buf_t *out, char c) {
-  if (out->cap > out->len && !out->oom) out->data[out->len++] = c;
-  else uvlog_buf_putc(out, c);
-}
-
-static inline void fmt_puts(uvlog_buf_t *out, const char *s) {
-  fmt_put(out, s, strlen(s));
-}
 
 /* Appends the decimal form of `v`. */
 static inline void fmt_put_u64(uvlog_buf_t *out, uint64_t v) {
-  char tmp[20];
-  size_t n = 0;
-  do {
-    tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  fmt_put(out, tmp + sizeof tmp - n, n);
+  char tmp[20], *end = tmp + sizeof tmp;
+  char *b = uvlog__u64_dec(end, v);
+  uvlog_buf_append(out, b, (size_t)(end - b));
 }
 
 static inline void fmt_put_i64(uvlog_buf_t *out, int64_t v) {
   if (v < 0) {
-    fmt_putc(out, '-');
+    uvlog_buf_putc(out, '-');
     fmt_put_u64(out, (uint64_t)0 - (uint64_t)v); /* well defined for INT64_MIN */
   } else {
     fmt_put_u64(out, (uint64_t)v);

@@ -45,7 +45,7 @@ static void json_escape_byte(unsigned char c, uvlog_buf_t *out) {
     esc[5] = hex[c & 0xf];
     len = 6;
   }
-  fmt_put(out, esc, len);
+  uvlog_buf_append(out, esc, len);
 }
 
 /* Appends the escaped contents of a JSON string (without the quotes). */
@@ -55,7 +55,7 @@ static void json_escape(const char *str, size_t n, uvlog_buf_t *out) {
   while (i < n) {
     size_t run = i;
     while (run < n && json_plain(s[run])) run++;
-    fmt_put(out, s + i, run - i);
+    uvlog_buf_append(out, s + i, run - i);
     i = run;
     if (i == n) break;
     if (s[i] < 0x80) {
@@ -64,10 +64,10 @@ static void json_escape(const char *str, size_t n, uvlog_buf_t *out) {
     }
     size_t bad = 0, len = fmt_utf8_seq(s + i, n - i, &bad);
     if (len) {
-      fmt_put(out, s + i, len);
+      uvlog_buf_append(out, s + i, len);
       i += len;
     } else {
-      fmt_put(out, "\\ufffd", 6);
+      uvlog_buf_append(out, "\\ufffd", 6);
       i += bad;
     }
   }
@@ -75,36 +75,36 @@ static void json_escape(const char *str, size_t n, uvlog_buf_t *out) {
 
 static void json_string(const char *s, uvlog_buf_t *out) {
   if (!s) {
-    fmt_put(out, "null", 4);
+    uvlog_buf_append(out, "null", 4);
     return;
   }
-  fmt_putc(out, '"');
+  uvlog_buf_putc(out, '"');
   json_escape(s, strlen(s), out);
-  fmt_putc(out, '"');
+  uvlog_buf_putc(out, '"');
 }
 
 void uvlog_format_json(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog_buf_t *out) {
-  fmt_put(out, "{\"ts\":\"", 7);
+  uvlog_buf_append(out, "{\"ts\":\"", 7);
   uvlog_format_rfc3339_utc(e->ts_ns, out);
-  fmt_put(out, "\",\"level\":\"", 11);
-  fmt_puts(out, fmt_level_lower(e->level));
-  fmt_put(out, "\",\"tid\":", 8);
+  uvlog_buf_append(out, "\",\"level\":\"", 11);
+  uvlog_buf_puts(out, fmt_level_lower(e->level));
+  uvlog_buf_append(out, "\",\"tid\":", 8);
   fmt_put_u64(out, e->tid);
-  fmt_put(out, ",\"file\":", 8);
+  uvlog_buf_append(out, ",\"file\":", 8);
   json_string(e->file ? fmt_basename(e->file) : NULL, out);
-  fmt_put(out, ",\"line\":", 8);
+  uvlog_buf_append(out, ",\"line\":", 8);
   fmt_put_i64(out, e->line);
-  fmt_put(out, ",\"func\":", 8);
+  uvlog_buf_append(out, ",\"func\":", 8);
   json_string(e->func, out);
-  fmt_put(out, ",\"msg\":\"", 8);
+  uvlog_buf_append(out, ",\"msg\":\"", 8);
   if (e->msg && e->msg_len) json_escape(e->msg, e->msg_len, out);
-  fmt_putc(out, '"');
-  if (e->flags & UVLOG_ENTRY_TRUNCATED) fmt_puts(out, ",\"truncated\":true");
-  fmt_put(out, ",\"host\":", 8);
+  uvlog_buf_putc(out, '"');
+  if (e->flags & UVLOG_ENTRY_TRUNCATED) uvlog_buf_puts(out, ",\"truncated\":true");
+  uvlog_buf_append(out, ",\"host\":", 8);
   json_string(f->hostname, out);
-  fmt_put(out, ",\"app\":", 7);
+  uvlog_buf_append(out, ",\"app\":", 7);
   json_string(f->app_name, out);
-  fmt_put(out, ",\"pid\":", 7);
+  uvlog_buf_append(out, ",\"pid\":", 7);
   json_string(f->procid, out);
-  fmt_put(out, "}\n", 2);
+  uvlog_buf_append(out, "}\n", 2);
 }

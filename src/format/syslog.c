@@ -23,9 +23,9 @@
 #include "format_util.h"
 
 static void put_pri(const uvlog_formatter_t *f, uvlog_level_t level, uvlog_buf_t *out) {
-  fmt_putc(out, '<');
+  uvlog_buf_putc(out, '<');
   fmt_put_u64(out, (uint64_t)(f->facility * 8 + uvlog_level_to_syslog(level)));
-  fmt_putc(out, '>');
+  uvlog_buf_putc(out, '>');
 }
 
 /* 1 if msg is well-formed UTF-8 with at least one non-ASCII character. */
@@ -47,21 +47,21 @@ static int needs_bom(const char *msg, size_t n) {
 
 void uvlog_format_rfc5424(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog_buf_t *out) {
   put_pri(f, e->level, out);
-  fmt_put(out, "1 ", 2);
+  uvlog_buf_append(out, "1 ", 2);
   uvlog_format_rfc3339_utc(e->ts_ns, out);
-  fmt_putc(out, ' ');
-  fmt_puts(out, f->hostname);
-  fmt_putc(out, ' ');
-  fmt_puts(out, f->app_name);
-  fmt_putc(out, ' ');
-  fmt_puts(out, f->procid);
-  fmt_putc(out, ' ');
-  fmt_puts(out, f->msgid ? f->msgid : "-");
-  fmt_put(out, " -", 2);
+  uvlog_buf_putc(out, ' ');
+  uvlog_buf_puts(out, f->hostname);
+  uvlog_buf_putc(out, ' ');
+  uvlog_buf_puts(out, f->app_name);
+  uvlog_buf_putc(out, ' ');
+  uvlog_buf_puts(out, f->procid);
+  uvlog_buf_putc(out, ' ');
+  uvlog_buf_puts(out, f->msgid ? f->msgid : "-");
+  uvlog_buf_append(out, " -", 2);
   if (!e->msg || e->msg_len == 0) return;
-  fmt_putc(out, ' ');
-  if (needs_bom(e->msg, e->msg_len)) fmt_put(out, "\xEF\xBB\xBF", 3);
-  fmt_put(out, e->msg, e->msg_len);
+  uvlog_buf_putc(out, ' ');
+  if (needs_bom(e->msg, e->msg_len)) uvlog_buf_append(out, "\xEF\xBB\xBF", 3);
+  uvlog_buf_append(out, e->msg, e->msg_len);
 }
 
 /* "Mmm dd hh:mm:ss" (15 bytes) of the last second formatted on this thread;
@@ -102,11 +102,11 @@ void uvlog_format_rfc3164(const uvlog_formatter_t *f, const uvlog_entry_t *e, uv
   char stamp[15];
   local_stamp(e->ts_ns, stamp);
   put_pri(f, e->level, out);
-  fmt_put(out, stamp, sizeof stamp);
-  fmt_putc(out, ' ');
-  fmt_puts(out, f->app_name);
-  fmt_putc(out, '[');
-  fmt_puts(out, f->procid);
-  fmt_put(out, "]: ", 3);
-  if (e->msg && e->msg_len) fmt_put(out, e->msg, e->msg_len);
+  uvlog_buf_append(out, stamp, sizeof stamp);
+  uvlog_buf_putc(out, ' ');
+  uvlog_buf_puts(out, f->app_name);
+  uvlog_buf_putc(out, '[');
+  uvlog_buf_puts(out, f->procid);
+  uvlog_buf_append(out, "]: ", 3);
+  if (e->msg && e->msg_len) uvlog_buf_append(out, e->msg, e->msg_len);
 }

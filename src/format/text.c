@@ -43,10 +43,10 @@ static void put_level(const uvlog_entry_t *e, int pad, int color, uvlog_buf_t *o
   const char *name = fmt_level_upper(e->level);
   const char *sgr = color ? level_sgr(e->level) : NULL;
   size_t n = strlen(name);
-  if (sgr) fmt_puts(out, sgr);
-  fmt_put(out, name, n);
-  if (sgr) fmt_puts(out, SGR_RESET);
-  if (pad && n < 8) fmt_put(out, "        ", 8 - n);
+  if (sgr) uvlog_buf_puts(out, sgr);
+  uvlog_buf_append(out, name, n);
+  if (sgr) uvlog_buf_puts(out, SGR_RESET);
+  if (pad && n < 8) uvlog_buf_append(out, "        ", 8 - n);
 }
 
 static int has_level_conv(const uvlog_formatter_t *f) {
@@ -58,25 +58,25 @@ static int has_level_conv(const uvlog_formatter_t *f) {
 void uvlog_format_text(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog_buf_t *out) {
   const char *line_sgr = NULL;
   if (f->color && !has_level_conv(f)) line_sgr = level_sgr(e->level);
-  if (line_sgr) fmt_puts(out, line_sgr);
+  if (line_sgr) uvlog_buf_puts(out, line_sgr);
   for (size_t i = 0; i < f->n_items; i++) {
     const uvlog_pat_item_t *it = &f->items[i];
     switch (it->conv) {
-    case 0: fmt_put(out, it->lit, it->lit_len); break;
+    case 0: uvlog_buf_append(out, it->lit, it->lit_len); break;
     case 't': uvlog_format_rfc3339_utc(e->ts_ns, out); break;
     case 'l': put_level(e, 0, f->color, out); break;
     case 'L': put_level(e, 1, f->color, out); break;
     case 'T': fmt_put_u64(out, e->tid); break;
-    case 'f': fmt_puts(out, e->file ? fmt_basename(e->file) : "-"); break;
-    case 'F': fmt_puts(out, e->file ? e->file : "-"); break;
+    case 'f': uvlog_buf_puts(out, e->file ? fmt_basename(e->file) : "-"); break;
+    case 'F': uvlog_buf_puts(out, e->file ? e->file : "-"); break;
     case 'n': fmt_put_i64(out, e->line); break;
-    case 'u': fmt_puts(out, e->func ? e->func : "?"); break;
+    case 'u': uvlog_buf_puts(out, e->func ? e->func : "?"); break;
     case 'm':
       if (e->msg && e->msg_len) uvlog_format_escape(e->msg, e->msg_len, out);
       break;
     default: break; /* compile_pattern() lets no other letter through */
     }
   }
-  if (line_sgr) fmt_puts(out, SGR_RESET);
-  fmt_putc(out, '\n');
+  if (line_sgr) uvlog_buf_puts(out, SGR_RESET);
+  uvlog_buf_putc(out, '\n');
 }
