@@ -687,8 +687,12 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
                      (n > 0 && !args)))
     return UVLOG_EINVAL;
   if (UVLOG_UNLIKELY((unsigned)level >= UVLOG_LEVEL_OFF)) return UVLOG_EINVAL;
-  /* Filtered calls stop here, before any strlen. */
-  if (log && !uvlog_logger_enabled(log, level)) return UVLOG_EFILTERED;
+  /* Filtered calls (and a forked child's) stop here, before any strlen; the
+   * claim below does not repeat these checks. */
+  if (log) {
+    int rc = uvlog__admit(log, level);
+    if (rc) return rc;
+  }
   /* No logger: only WARNING and above reach the last resort (stderr), so
    * nothing below it is worth formatting. */
   if (!log && level < UVLOG_LEVEL_WARNING) return UVLOG_ENOLOGGER;
@@ -709,7 +713,7 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
     return log_rendered(log, level, site, plan, args, n, lens, size);
 
   uvlog_rec_t *rec;
-  int rc = uvlog__rec_begin(log, level, size, &rec);
+  int rc = uvlog__rec_claim(log, level, size, &rec);
   if (rc) return rc;
   rec->type = REC_DEFERRED;
   rec->file = site->file;

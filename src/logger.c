@@ -362,7 +362,7 @@ static int rec_claim(uvlog_t *log, uvlog_level_t level, size_t bytes, uvlog_rec_
   return 0;
 }
 
-/* The checks every log call starts with. */
+/* The checks every log call starts with (logger.h: uvlog__admit). */
 static inline int admit(const uvlog_t *log, uvlog_level_t level) {
   if (UVLOG_UNLIKELY((unsigned)level >= UVLOG_LEVEL_OFF)) return UVLOG_EINVAL;
   /* relaxed: a lone value (see eff_level). */
@@ -377,12 +377,19 @@ static inline int admit(const uvlog_t *log, uvlog_level_t level) {
   return 0;
 }
 
-int uvlog__rec_begin(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec) {
-  if (!log || !rec) return UVLOG_EINVAL;
-  int rc = admit(log, level);
-  if (rc) return rc;
-  if (data_len > log->max_record) return UVLOG_EINVAL;
+int uvlog__admit(const uvlog_t *log, uvlog_level_t level) {
+  if (!log) return UVLOG_EINVAL;
+  return admit(log, level);
+}
+
+int uvlog__rec_claim(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec) {
+  if (!log || !rec || data_len > log->max_record) return UVLOG_EINVAL;
   return rec_claim(log, level, data_len, rec);
+}
+
+int uvlog__rec_begin(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec) {
+  int rc = uvlog__admit(log, level);
+  return rc ? rc : uvlog__rec_claim(log, level, data_len, rec);
 }
 
 void uvlog__rec_commit(uvlog_t *log, uvlog_rec_t *rec) {

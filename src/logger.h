@@ -13,13 +13,20 @@
 #include "record.h"
 #include "uvlog.h"
 
-/* Producer: checks the logger (NULL, closed, level), then claims a record
- * with room for `data_len` bytes of data after the header, applying the
- * overflow policy (drop: counts and returns UVLOG_EAGAIN; block: waits). On
- * success the header's level, ts_ns, tid and msg_len are filled; the caller
- * sets type, file/func/line/fmt, the data and flags, then calls
- * uvlog__rec_commit(). data_len must be <= uvlog__max_record(log) (else
- * UVLOG_EINVAL). No lock, no malloc, no system call in steady state. */
+/* Producer: the checks every log call starts with: level valid and at or
+ * above the logger's effective level (UVLOG_EFILTERED), not a forked child
+ * of the logger's process (UVLOG_ECLOSED). One relaxed load in the common
+ * case. A NULL log is UVLOG_EINVAL. */
+int uvlog__admit(const uvlog_t *log, uvlog_level_t level);
+/* Producer, after uvlog__admit() said 0: claims a record with room for
+ * `data_len` bytes of data after the header, applying the overflow policy
+ * (drop: counts and returns UVLOG_EAGAIN; block: waits; closed:
+ * UVLOG_ECLOSED). On success the header's level, ts_ns, tid and msg_len are
+ * filled; the caller sets type, file/func/line/fmt, the data and flags, then
+ * calls uvlog__rec_commit(). data_len must be <= uvlog__max_record(log)
+ * (else UVLOG_EINVAL). No lock, no malloc, no system call in steady state. */
+int uvlog__rec_claim(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec);
+/* Both in one call: uvlog__admit(), then uvlog__rec_claim(). */
 int uvlog__rec_begin(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec);
 /* Producer: publishes the record and wakes the listener if it is parked. */
 void uvlog__rec_commit(uvlog_t *log, uvlog_rec_t *rec);
