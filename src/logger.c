@@ -29,6 +29,7 @@
 
 #include "clock.h"
 #include "logger_impl.h"
+#include "wake.h"
 
 /* ---- errors and levels ---------------------------------------------------- */
 
@@ -394,11 +395,7 @@ int uvlog__rec_begin(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_r
 
 void uvlog__rec_commit(uvlog_t *log, uvlog_rec_t *rec) {
   ring_commit(&log->ring, rec);
-  /* The producer half of the parking handshake (listener.c): seq_cst load,
-   * then the exchange makes exactly one producer send. */
-  if (atomic_load_explicit(&log->parked, memory_order_seq_cst) &&
-      atomic_exchange_explicit(&log->parked, 0, memory_order_seq_cst))
-    uvlog__wake(log);
+  uvlog__notify(log, (uvlog_level_t)rec->level); /* wake.h */
 }
 
 /* ---- the log calls ---------------------------------------------------------- */
