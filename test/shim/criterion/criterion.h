@@ -55,7 +55,7 @@ static int shim_expect_failed;
 static jmp_buf shim_jmp;
 static pthread_t shim_main_thread;
 
-static void shim_register(shim_test_t *t) {
+__attribute__((unused)) static void shim_register(shim_test_t *t) {
   *shim_tailp = t;
   shim_tailp = &t->next;
 }
@@ -69,7 +69,7 @@ static void shim_register(shim_test_t *t) {
   }                                                                                    \
   static void shim_fn_##suite##_##name(void)
 
-static void shim_report(int fatal, const char *file, int line, const char *expr, const char *fmt,
+__attribute__((unused)) static void shim_report(int fatal, const char *file, int line, const char *expr, const char *fmt,
                         ...) {
   char msg[2048];
   int n = snprintf(msg, sizeof msg, "%s:%d: Assertion failed: %s", file, line, expr);
