@@ -54,12 +54,24 @@
 #define MAX_CONTENDERS 16
 #define MAX_THREADCFG 8
 #define MAX_ROUNDS 32
+#define MAX_SECTIONS 12
 #define AUDIT_BEGIN "UVLOG_BENCH_BEGIN"
 #define AUDIT_END "UVLOG_BENCH_END"
 
 /* ------------------------------------------------------------------------ */
 /* Configuration                                                             */
 /* ------------------------------------------------------------------------ */
+
+enum { PIN_NONE, PIN_SAME, PIN_SPLIT };
+static const char *const pin_name[] = {"none", "same", "split"};
+
+/* One latency section: how calls are spaced and where the threads run. */
+typedef struct section {
+  char name[40];    /* as given, e.g. "spin1500" or "sleep10us@split" */
+  long spacing_ns;
+  int spin;         /* busy-wait the gap instead of nanosleep */
+  int pin;          /* PIN_* */
+} section_t;
 
 typedef struct config {
   int rounds;
@@ -82,6 +94,10 @@ typedef struct config {
   const char *dir;    /* work dir; NULL = a fresh temp dir */
   int keep;
   int quiet;
+  section_t sec[MAX_SECTIONS];  /* --spacing-set; one from --spacing-ns/--spin if not given */
+  int n_sec;
+  const char *spacing_set;
+  int pin;                      /* --pin: for sections that do not name one */
 } config_t;
 
 static config_t cfg = {
@@ -247,6 +263,11 @@ static int count_file(const char *path, file_count_t *fc) {
   return 0;
 }
 
+int64_t bench_count_records(const char *path) {
+  file_count_t fc;
+  return count_file(path, &fc) == 0 ? (int64_t)fc.records : -1;
+}
+
 static void out_path(char *buf, size_t n, const char *dir, const bench_contender_t *c, const char *tag) {
   path_fmt(buf, n, "%s/%s-%s.log", dir, c->name, tag);
 }
@@ -266,6 +287,7 @@ typedef struct run {
   int warmup;
   long spacing_ns;
   int spin;
+  int pin;          /* PIN_*: where the contender's threads and producers run */
   pthread_barrier_t barrier;
   uint64_t *samples; /* MODE_LATENCY: nthreads * n tick deltas */
   uint64_t start_ns[MAX_THREADCFG * 8];
@@ -313,6 +335,7 @@ static void *worker(void *arg) {
   uint64_t next;
 
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+  if (r->pin == PIN_SPLIT && bench_pin_self(1) != 0) die("cannot pin a producer to the second CPU");
   r->tids[wa->idx] = (pid_t)syscall(SYS_gettid);
   pthread_barrier_wait(&r->barrier);
   next = ticks();
@@ -358,6 +381,18 @@ typedef struct outcome {
   double calls_per_s, disk_per_s;
 } outcome_t;
 
+/* Opens the contender with the main thread on the first CPU when pinning,
+ * so every thread the contender starts (uvlog's listener, spdlog's worker)
+ * inherits that CPU. "split" then gives the main thread back every CPU; its
+ * producers pin themselves to the second CPU (worker()). "same" keeps the
+ * main thread, and so the producers it creates, on the first CPU. */
+static int open_pinned(run_t *r, const char *path, outcome_t *o) {
+  if (r->pin != PIN_NONE && bench_pin_self(0) != 0) die("cannot pin to the first CPU");
+  int rc = r->c->open(&r->st, path, r->nthreads, &o->why);
+  if (r->pin == PIN_SPLIT || rc != 0) bench_pin_self(-1);
+  return rc;
+}
+
 /* Opens the contender, runs the threads, drains and checks the file. */
 static int run_once(run_t *r, const char *path, outcome_t *o) {
   pthread_t th[MAX_THREADCFG * 8];
@@ -365,7 +400,7 @@ static int run_once(run_t *r, const char *path, outcome_t *o) {
   const bench_contender_t *c = r->c;
   memset(o, 0, sizeof *o);
   unlink(path);
-  if (c->open(&r->st, path, r->nthreads, &o->why) != 0) {
+  if (open_pinned(r, path, o) != 0) {
     o->skipped = 1;
     return -1;
   }
@@ -385,6 +420,7 @@ static int run_once(run_t *r, const char *path, outcome_t *o) {
   if (c->writes_file && c->drain(r->st) != 0) rc = -1;
   uint64_t done_ns = mono_ns();
   c->close(r->st);
+  if (r->pin == PIN_SAME) bench_pin_self(-1);
   if (r->mode == MODE_BURST) {
     uint64_t s = UINT64_MAX, e = 0;
     for (int t = 0; t < r->nthreads; t++) {
@@ -426,13 +462,19 @@ typedef struct audit_res {
   char sys_top[160];               /* "name:count ..." */
 } audit_res_t;
 
+typedef struct lat {        /* one latency section's rounds */
+  double v[MAX_ROUNDS][N_PCT];     /* ns */
+  uint64_t dropped[MAX_ROUNDS];
+  int n;
+} lat_t;
+
 typedef struct cell {      /* one contender at one thread count */
   int ran, skipped, failed;
   const char *why;
-  double lat[MAX_ROUNDS][N_PCT];   /* ns */
+  lat_t lat[MAX_SECTIONS];         /* by latency section (cfg.sec) */
   double calls[MAX_ROUNDS], disk[MAX_ROUNDS];
-  uint64_t dropped_lat[MAX_ROUNDS], dropped_burst[MAX_ROUNDS];
-  int n_lat, n_burst;
+  uint64_t dropped_burst[MAX_ROUNDS];
+  int n_burst;
   double avg_line;                 /* bytes per line, from the last run */
   /* audits (only in the cell of cfg.audit_threads) */
   audit_res_t audit;   /* steady: busy-wait spacing, the listener never parks */
@@ -474,8 +516,9 @@ static void mark_skip(cell_t *cl, const bench_contender_t *c, const char *why) {
   }
 }
 
-static void do_latency(int ci, int ti, const char *dir) {
+static void do_latency(int ci, int ti, int si, const char *dir) {
   cell_t *cl = &cells[ci][ti];
+  lat_t *lt = &cl->lat[si];
   run_t r = {0};
   outcome_t o;
   char path[4096];
@@ -484,8 +527,9 @@ static void do_latency(int ci, int ti, const char *dir) {
   r.nthreads = cfg.threads[ti];
   r.n = cfg.lat_n;
   r.warmup = cfg.warmup;
-  r.spacing_ns = cfg.spacing_ns;
-  r.spin = cfg.spin;
+  r.spacing_ns = cfg.sec[si].spacing_ns;
+  r.spin = cfg.sec[si].spin;
+  r.pin = cfg.sec[si].pin;
   r.samples = calloc((size_t)r.nthreads * (size_t)r.n, sizeof *r.samples);
   if (r.samples == NULL) die("out of memory");
   /* Touch every page now, not between two timed calls. */
@@ -496,9 +540,9 @@ static void do_latency(int ci, int ti, const char *dir) {
     else cl->failed = 1;
   }
   if (!o.skipped) {
-    percentiles(r.samples, (size_t)r.nthreads * (size_t)r.n, cl->lat[cl->n_lat]);
-    cl->dropped_lat[cl->n_lat] = o.dropped;
-    cl->n_lat++;
+    percentiles(r.samples, (size_t)r.nthreads * (size_t)r.n, lt->v[lt->n]);
+    lt->dropped[lt->n] = o.dropped;
+    lt->n++;
     cl->ran = 1;
     if (o.fc.lines) cl->avg_line = (double)o.fc.bytes / (double)o.fc.lines;
   }
@@ -686,10 +730,11 @@ done:
 /* Report                                                                    */
 /* ------------------------------------------------------------------------ */
 
-static double cell_lat(const cell_t *cl, int k) {
+/* Median over rounds of percentile k of a latency section. */
+static double lat_median(const lat_t *lt, int k) {
   double v[MAX_ROUNDS];
-  for (int r = 0; r < cl->n_lat; r++) v[r] = cl->lat[r][k];
-  return median(v, cl->n_lat);
+  for (int r = 0; r < lt->n; r++) v[r] = lt->v[r][k];
+  return median(v, lt->n);
 }
 
 static uint64_t max_u64(const uint64_t *v, int n) {
@@ -733,39 +778,80 @@ static void print_audit(FILE *out, int sparse) {
     }
 }
 
+static void print_lat_row(FILE *out, int ci, int ti, int si, int ref) {
+  cell_t *cl = &cells[ci][ti];
+  const lat_t *lt = &cl->lat[si];
+  if (cl->skipped && !cl->ran) {
+    fprintf(out, "%-20s skipped: %s\n", all[ci]->name, cl->why ? cl->why : "?");
+    return;
+  }
+  if (!lt->n) return;
+  char b[N_PCT][32];
+  for (int k = 0; k < N_PCT; k++) fmt_num(b[k], sizeof b[k], lat_median(lt, k));
+  char r50[16] = "-", r999[16] = "-";
+  const lat_t *rl = ref >= 0 ? &cells[ref][ti].lat[si] : NULL;
+  if (rl && rl->n) {
+    snprintf(r50, sizeof r50, "%.2f", lat_median(lt, 0) / lat_median(rl, 0));
+    snprintf(r999, sizeof r999, "%.2f", lat_median(lt, 2) / lat_median(rl, 2));
+  }
+  char line[16] = "-";
+  if (cl->avg_line > 0) snprintf(line, sizeof line, "%.0f", cl->avg_line);
+  fprintf(out, "%-20s %8s %8s %8s %8s %9s %7s %7s %6s%s", all[ci]->name, b[0], b[1], b[2],
+          b[3], b[4], r50, r999, line, cl->failed ? "  CHECK FAILED" : "");
+  uint64_t d = max_u64(lt->dropped, lt->n);
+  if (d) fprintf(out, "  (%" PRIu64 " dropped in a round)", d);
+  fputc('\n', out);
+}
+
+static void print_lat_section(FILE *out, int si, int ref) {
+  const section_t *sc = &cfg.sec[si];
+  for (int ti = 0; ti < cfg.n_threads; ti++) {
+    if (cfg.n_sec > 1 || sc->pin != PIN_NONE) fprintf(out, "\n[%s]", sc->name);
+    fprintf(out, "%s%d producer thread%s, %d timed calls each, %s spacing %ld ns",
+            cfg.n_sec > 1 || sc->pin != PIN_NONE ? " " : "\n", cfg.threads[ti],
+            cfg.threads[ti] > 1 ? "s" : "", cfg.lat_n, sc->spin ? "busy-wait" : "nanosleep",
+            sc->spacing_ns);
+    if (sc->pin != PIN_NONE) fprintf(out, ", pin %s", pin_name[sc->pin]);
+    fprintf(out, "\n%-20s %8s %8s %8s %8s %9s %7s %7s %6s\n", "contender", "p50", "p99",
+            "p99.9", "p99.99", "max", "p50 x", "p99.9 x", "line");
+    for (int ci = 0; ci < n_all; ci++) print_lat_row(out, ci, ti, si, ref);
+  }
+}
+
+/* The section with the same spacing as `si` and pin `pin`, or -1. */
+static int twin_section(int si, int pin) {
+  for (int k = 0; k < cfg.n_sec; k++)
+    if (cfg.sec[k].pin == pin && cfg.sec[k].spin == cfg.sec[si].spin &&
+        cfg.sec[k].spacing_ns == cfg.sec[si].spacing_ns)
+      return k;
+  return -1;
+}
+
+/* split / same ratios for every spacing measured with both pins. */
+static void print_pin_ratios(FILE *out) {
+  for (int sp = 0; sp < cfg.n_sec; sp++) {
+    int ss = twin_section(sp, PIN_SAME);
+    if (cfg.sec[sp].pin != PIN_SPLIT || ss < 0) continue;
+    fprintf(out, "\nPin ratio [%s] / [%s] (listener and producers on different CPUs vs one CPU)\n",
+            cfg.sec[sp].name, cfg.sec[ss].name);
+    fprintf(out, "%-20s %3s %8s %8s %8s\n", "contender", "thr", "p50 x", "p99 x", "p99.9 x");
+    for (int ti = 0; ti < cfg.n_threads; ti++)
+      for (int ci = 0; ci < n_all; ci++) {
+        const lat_t *a = &cells[ci][ti].lat[sp], *b = &cells[ci][ti].lat[ss];
+        if (!a->n || !b->n) continue;
+        fprintf(out, "%-20s %3d %8.2f %8.2f %8.2f\n", all[ci]->name, cfg.threads[ti],
+                lat_median(a, 0) / lat_median(b, 0), lat_median(a, 1) / lat_median(b, 1),
+                lat_median(a, 2) / lat_median(b, 2));
+      }
+  }
+}
+
 static void print_table(FILE *out) {
   int ref = index_of(cfg.ref), bref = index_of(cfg.ref_burst);
   fprintf(out, "\nCaller latency (ns, %s at %.3f GHz), medians of %d rounds; x = ratio to %s\n",
           clock_name, ticks_per_ns, cfg.rounds, ref >= 0 ? cfg.ref : "(reference not run)");
-  for (int ti = 0; ti < cfg.n_threads; ti++) {
-    fprintf(out, "\n%d producer thread%s, %d timed calls each, %s spacing %ld ns\n",
-            cfg.threads[ti], cfg.threads[ti] > 1 ? "s" : "", cfg.lat_n,
-            cfg.spin ? "busy-wait" : "nanosleep", cfg.spacing_ns);
-    fprintf(out, "%-20s %8s %8s %8s %8s %9s %7s %7s %6s\n", "contender", "p50", "p99", "p99.9",
-            "p99.99", "max", "p50 x", "p99.9 x", "line");
-    for (int ci = 0; ci < n_all; ci++) {
-      cell_t *cl = &cells[ci][ti];
-      if (cl->skipped && !cl->ran) {
-        fprintf(out, "%-20s skipped: %s\n", all[ci]->name, cl->why ? cl->why : "?");
-        continue;
-      }
-      if (!cl->n_lat) continue;
-      char b[N_PCT][32];
-      for (int k = 0; k < N_PCT; k++) fmt_num(b[k], sizeof b[k], cell_lat(cl, k));
-      char r50[16] = "-", r999[16] = "-";
-      if (ref >= 0 && cells[ref][ti].n_lat) {
-        snprintf(r50, sizeof r50, "%.2f", cell_lat(cl, 0) / cell_lat(&cells[ref][ti], 0));
-        snprintf(r999, sizeof r999, "%.2f", cell_lat(cl, 2) / cell_lat(&cells[ref][ti], 2));
-      }
-      char line[16] = "-";
-      if (cl->avg_line > 0) snprintf(line, sizeof line, "%.0f", cl->avg_line);
-      fprintf(out, "%-20s %8s %8s %8s %8s %9s %7s %7s %6s%s", all[ci]->name, b[0], b[1], b[2],
-              b[3], b[4], r50, r999, line, cl->failed ? "  CHECK FAILED" : "");
-      uint64_t d = max_u64(cl->dropped_lat, cl->n_lat);
-      if (d) fprintf(out, "  (%" PRIu64 " dropped in a round)", d);
-      fputc('\n', out);
-    }
-  }
+  for (int si = 0; si < cfg.n_sec; si++) print_lat_section(out, si, ref);
+  print_pin_ratios(out);
   fprintf(out, "\nBurst: %d calls per thread back to back; records/s (median of %d rounds); "
           "x = disk rate / %s's\n", cfg.burst_n, cfg.rounds, cfg.ref_burst);
   fprintf(out, "%-20s %3s %12s %12s %7s %10s %10s %10s\n", "contender", "thr", "calls/s",
@@ -820,6 +906,41 @@ static void json_audit(FILE *f, const char *key, const audit_res_t *a) {
   fputs("}", f);
 }
 
+/* {"p50": .., ..., "max": ..} of one latency section (medians of rounds). */
+static void json_pcts(FILE *f, const lat_t *lt) {
+  fputc('{', f);
+  for (int k = 0; k < N_PCT; k++) {
+    fprintf(f, "%s\"%s\": ", k ? ", " : "", pct_name[k]);
+    json_num(f, lat_median(lt, k));
+  }
+  fputc('}', f);
+}
+
+/* "latency_sections": {"spin1500": {"p50": ...}, "spin1500@split": ...} */
+static void json_sections(FILE *f, const cell_t *cl) {
+  fputs(",\n     \"latency_sections\": {", f);
+  for (int si = 0; si < cfg.n_sec; si++) {
+    fprintf(f, "%s\n       ", si ? "," : "");
+    json_str(f, cfg.sec[si].name);
+    fputs(": ", f);
+    json_pcts(f, &cl->lat[si]);
+  }
+  fputs("}", f);
+}
+
+/* "sections": [{"name", "spacing", "spacing_ns", "pin"}, ...] */
+static void json_section_list(FILE *f) {
+  fputs("  \"sections\": [", f);
+  for (int si = 0; si < cfg.n_sec; si++) {
+    const section_t *sc = &cfg.sec[si];
+    fprintf(f, "%s{\"name\": ", si ? ", " : "");
+    json_str(f, sc->name);
+    fprintf(f, ", \"spacing\": \"%s\", \"spacing_ns\": %ld, \"pin\": \"%s\"}",
+            sc->spin ? "busy-wait" : "nanosleep", sc->spacing_ns, pin_name[sc->pin]);
+  }
+  fputs("],\n", f);
+}
+
 static void print_json(FILE *f) {
   struct utsname u;
   char host[256] = "?", cpu[256] = "?";
@@ -850,6 +971,7 @@ static void print_json(FILE *f) {
           "\"reference\": \"%s\", \"burst_reference\": \"%s\"},\n", cfg.rounds, cfg.lat_n,
           cfg.warmup, cfg.spacing_ns, cfg.spin ? "busy-wait" : "nanosleep", cfg.burst_n,
           cfg.audit_n, cfg.ref, cfg.ref_burst);
+  json_section_list(f);
   fprintf(f, "  \"results\": [");
   int first = 1;
   for (int ti = 0; ti < cfg.n_threads; ti++)
@@ -869,18 +991,17 @@ static void print_json(FILE *f) {
       }
       fprintf(f, ", \"ok\": %s, \"avg_line_bytes\": ", cl->failed ? "false" : "true");
       json_num(f, cl->avg_line > 0 ? cl->avg_line : NAN);
-      fputs(",\n     \"latency_ns\": {", f);
-      for (int k = 0; k < N_PCT; k++) {
-        fprintf(f, "%s\"%s\": ", k ? ", " : "", pct_name[k]);
-        json_num(f, cell_lat(cl, k));
-      }
-      fputs("},\n     \"latency_rounds\": [", f);
-      for (int r = 0; r < cl->n_lat; r++) {
+      /* The first section keeps the keys of a single-section run. */
+      fputs(",\n     \"latency_ns\": ", f);
+      json_pcts(f, &cl->lat[0]);
+      fputs(",\n     \"latency_rounds\": [", f);
+      for (int r = 0; r < cl->lat[0].n; r++) {
         fputs(r ? ", [" : "[", f);
-        for (int k = 0; k < N_PCT; k++) { if (k) fputs(", ", f); json_num(f, cl->lat[r][k]); }
+        for (int k = 0; k < N_PCT; k++) { if (k) fputs(", ", f); json_num(f, cl->lat[0].v[r][k]); }
         fputs("]", f);
       }
-      fprintf(f, "], \"latency_max_dropped\": %" PRIu64, max_u64(cl->dropped_lat, cl->n_lat));
+      fprintf(f, "], \"latency_max_dropped\": %" PRIu64, max_u64(cl->lat[0].dropped, cl->lat[0].n));
+      json_sections(f, cl);
       fputs(",\n     \"burst\": {\"calls_per_s\": ", f);
       json_num(f, median(cl->calls, cl->n_burst));
       fputs(", \"disk_per_s\": ", f);
@@ -895,7 +1016,10 @@ static void print_json(FILE *f) {
       json_audit(f, "sparse_audit", &cl->sparse);
       fputs("}", f);
     }
-  fputs("\n  ]\n}\n", f);
+  fputs("\n  ]", f);
+  bench_idle_json(f);
+  bench_steady_json(f);
+  fputs("\n}\n", f);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -910,6 +1034,24 @@ static void usage(void) {
         "  --warmup N         untimed calls per thread first (default 2000)\n"
         "  --spacing-ns N     gap between calls of one thread (default 10000)\n"
         "  --spin             busy-wait the gap instead of nanosleep\n"
+        "  --spacing-set LIST latency sections, one table each: sleepN or spinN (N in ns,\n"
+        "                     or with a unit: 1500ns, 10us, 1ms), optionally @same or\n"
+        "                     @split, e.g. sleep10us,spin1500,spin20000,spin1500@split\n"
+        "  --pin MODE         none (default), same (the whole process on the first CPU)\n"
+        "                     or split (contender's threads on the first CPU, producers on\n"
+        "                     the second), for sections without an @\n"
+        "  --idle             run the idle scenario (process CPU and wake-ups/s while one\n"
+        "                     thread logs 0..10000 records/s)\n"
+        "  --idle-rates LIST  records/s (default 0,10,100,1000,10000)\n"
+        "  --idle-ms N        length of each idle run (default 2000)\n"
+        "  --idle-only LIST   contenders (default timer,uvlog-drop,uvlog-deferred,fprintf,\n"
+        "                     spdlog-async; timer = no logging at all)\n"
+        "  --steady           run the steady scenario (listener CPU per record, records\n"
+        "                     per write(2) from a second run under strace)\n"
+        "  --steady-rates LIST records/s, busy-wait spaced (default 10000,50000,200000)\n"
+        "  --steady-ms N      length of each steady run (default 2000)\n"
+        "  --steady-only LIST contenders (default uvlog-drop,uvlog-deferred,fprintf,\n"
+        "                     spdlog-async)\n"
         "  --burst-n N        calls per thread in a burst (default 200000)\n"
         "  --audit-n N        calls per thread under strace (default 20000)\n"
         "  --audit-threads N  producer threads in the audit (default 2)\n"
@@ -948,6 +1090,68 @@ static void parse_threads(const char *s) {
   if (cfg.n_threads == 0) die("empty thread list");
 }
 
+/* "10us" -> 10000; a bare number is in ns. */
+static long parse_ns(const char *s, const char *tok) {
+  char *end;
+  double v = strtod(s, &end);
+  double mul = !strcmp(end, "") || !strcmp(end, "ns") ? 1 : !strcmp(end, "us") ? 1e3
+             : !strcmp(end, "ms") ? 1e6 : -1;
+  if (end == s || mul < 0 || v < 0 || v * mul > 999999999) die("bad spacing in %s", tok);
+  return (long)(v * mul + 0.5);
+}
+
+static int parse_pin(const char *s) {
+  for (int k = 0; k < 3; k++) if (!strcmp(s, pin_name[k])) return k;
+  die("bad pin mode %s (none, same or split)", s);
+  return PIN_NONE;
+}
+
+/* One --spacing-set entry: sleepN|spinN[@pin]. */
+static void parse_section(const char *tok, size_t len, section_t *sc) {
+  char buf[sizeof sc->name];
+  if (len == 0 || len >= sizeof buf) die("bad --spacing-set entry");
+  memcpy(buf, tok, len);
+  buf[len] = 0;
+  snprintf(sc->name, sizeof sc->name, "%s", buf);
+  char *at = strchr(buf, '@');
+  sc->pin = cfg.pin;
+  if (at) { *at = 0; sc->pin = parse_pin(at + 1); }
+  if (!strncmp(buf, "sleep", 5)) sc->spin = 0;
+  else if (!strncmp(buf, "spin", 4)) sc->spin = 1;
+  else die("bad --spacing-set entry %s (sleepN or spinN)", sc->name);
+  sc->spacing_ns = parse_ns(buf + (sc->spin ? 4 : 5), sc->name);
+  if (sc->pin != PIN_NONE && !at)
+    snprintf(sc->name + strlen(sc->name), sizeof sc->name - strlen(sc->name), "@%s",
+             pin_name[sc->pin]);
+}
+
+/* Fills cfg.sec from --spacing-set, or one section from --spacing-ns/--spin. */
+static void build_sections(void) {
+  const char *p = cfg.spacing_set;
+  cfg.n_sec = 0;
+  if (p == NULL) {
+    section_t *sc = &cfg.sec[cfg.n_sec++];
+    sc->spacing_ns = cfg.spacing_ns;
+    sc->spin = cfg.spin;
+    sc->pin = cfg.pin;
+    snprintf(sc->name, sizeof sc->name, "%s%ld%s%s", cfg.spin ? "spin" : "sleep", cfg.spacing_ns,
+             cfg.pin ? "@" : "", cfg.pin ? pin_name[cfg.pin] : "");
+  }
+  while (p && *p) {
+    const char *e = strchr(p, ',');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (cfg.n_sec == MAX_SECTIONS) die("too many --spacing-set entries");
+    section_t *sc = &cfg.sec[cfg.n_sec];
+    parse_section(p, len, sc);
+    if (sc->pin != PIN_NONE && bench_cpu_count() < (sc->pin == PIN_SPLIT ? 2 : 1))
+      note("notice: section %s skipped: needs 2 CPUs", sc->name);
+    else
+      cfg.n_sec++;
+    p += len + (e ? 1 : 0);
+  }
+  if (cfg.n_sec == 0) die("no latency section to run");
+}
+
 static const char *make_dir(char *buf, size_t n) {
   const char *base = getenv("UVLOG_TEST_TMPDIR");
   if (base == NULL) base = getenv("TMPDIR");
@@ -968,9 +1172,14 @@ static const char *find_strace(void) {
 int main(int argc, char **argv) {
   int list = 0, smoke = 0;
   const char *child_name = NULL, *child_dir = NULL, *child_tids = NULL;
+  char *const *steady_child = NULL;
   int child_threads = 0;
   for (int k = 1; k < argc; k++) {
     const char *a = argv[k];
+    const char *val = k + 1 < argc ? argv[k + 1] : NULL;
+    int used = bench_idle_option(a, val);
+    if (!used) used = bench_steady_option(a, val);
+    if (used) { k += used - 1; continue; }
 #define NEXT() (k + 1 < argc ? argv[++k] : (usage(), ""))
     if (!strcmp(a, "--rounds")) cfg.rounds = parse_int(NEXT(), 1, MAX_ROUNDS);
     else if (!strcmp(a, "--threads")) parse_threads(NEXT());
@@ -978,6 +1187,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--warmup")) cfg.warmup = parse_int(NEXT(), 0, 100000000);
     else if (!strcmp(a, "--spacing-ns")) cfg.spacing_ns = parse_int(NEXT(), 0, 999999999);
     else if (!strcmp(a, "--spin")) cfg.spin = 1;
+    else if (!strcmp(a, "--spacing-set")) cfg.spacing_set = NEXT();
+    else if (!strcmp(a, "--pin")) cfg.pin = parse_pin(NEXT());
     else if (!strcmp(a, "--burst-n")) cfg.burst_n = parse_int(NEXT(), 1, 100000000);
     else if (!strcmp(a, "--audit-n")) cfg.audit_n = parse_int(NEXT(), 1, 100000000);
     else if (!strcmp(a, "--audit-threads")) cfg.audit_threads = parse_int(NEXT(), 1, 64);
@@ -997,6 +1208,9 @@ int main(int argc, char **argv) {
       child_threads = parse_int(argv[++k], 1, 64);
       child_dir = argv[++k];
       child_tids = argv[++k];
+    } else if (!strcmp(a, "--steady-child") && k + 4 < argc) {
+      steady_child = argv + k + 1;
+      k += 4;
     } else usage();
 #undef NEXT
   }
@@ -1008,7 +1222,12 @@ int main(int argc, char **argv) {
     cfg.spin = 1;
     cfg.burst_n = 3000;
     cfg.audit = 0;
+    if (cfg.spacing_set == NULL) cfg.spacing_set = "spin1000,sleep1000@same,spin1000@split";
+    bench_idle_smoke();
+    bench_steady_smoke();
   }
+  bench_pin_init();
+  build_sections();
   /* Before any thread exists: unshare(CLONE_NEWNS) needs a single thread. */
   if (bench_syslog_namespace(&syslog_why) != 0)
     note("notice: syslog contender will be skipped: %s", syslog_why);
@@ -1017,6 +1236,12 @@ int main(int argc, char **argv) {
     for (int k = 0; k < n_all; k++) printf("%-20s %s\n", all[k]->name, all[k]->desc);
     return 0;
   }
+  ssize_t exe_len = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
+  if (exe_len > 0) self_exe[exe_len] = 0;
+  bench_scenario_env_t env = {all, n_all, NULL, cfg.keep, cfg.quiet, self_exe, find_strace()};
+  if (steady_child != NULL)
+    return bench_steady_child(&env, steady_child[0], steady_child[1], steady_child[2],
+                              steady_child[3]);
   calibrate();
   if (child_name != NULL) return audit_child(child_name, child_threads, child_dir, child_tids);
 
@@ -1035,12 +1260,14 @@ int main(int argc, char **argv) {
        cfg.rounds, dir, clock_name, ticks_per_ns);
 
   for (int r = 0; r < cfg.rounds; r++) {
-    for (int ti = 0; ti < cfg.n_threads; ti++)
-      for (int j = 0; j < n_all; j++) {
-        int ci = (j + r) % n_all;
-        note("round %d/%d: latency %s, %d thread(s)", r + 1, cfg.rounds, all[ci]->name, cfg.threads[ti]);
-        do_latency(ci, ti, dir);
-      }
+    for (int si = 0; si < cfg.n_sec; si++)
+      for (int ti = 0; ti < cfg.n_threads; ti++)
+        for (int j = 0; j < n_all; j++) {
+          int ci = (j + r) % n_all;
+          note("round %d/%d: latency [%s] %s, %d thread(s)", r + 1, cfg.rounds, cfg.sec[si].name,
+               all[ci]->name, cfg.threads[ti]);
+          do_latency(ci, ti, si, dir);
+        }
     for (int ti = 0; ti < cfg.n_threads; ti++)
       for (int j = 0; j < n_all; j++) {
         int ci = (j + r) % n_all;
@@ -1050,12 +1277,10 @@ int main(int argc, char **argv) {
   }
   if (cfg.audit) {
     strace_path = find_strace();
-    ssize_t n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
-    if (strace_path == NULL || n <= 0) {
+    if (strace_path == NULL || exe_len <= 0) {
       note("notice: audit skipped: strace not found");
       cfg.audit = 0;
     } else {
-      self_exe[n] = 0;
       audit_plan_t steady = {"steady", cfg.threads[ti_audit], cfg.audit_n, cfg.warmup,
                              cfg.spacing_ns};
       audit_plan_t sparse = {"sparse", 1, cfg.sparse_n, 10, cfg.sparse_spacing_ns};
@@ -1070,7 +1295,13 @@ int main(int argc, char **argv) {
       }
     }
   }
+  int failed = 0;
+  env.dir = dir;
+  if (bench_idle_enabled() && bench_idle_run(&env) != 0) failed = 1;
+  if (bench_steady_enabled() && bench_steady_run(&env) != 0) failed = 1;
   print_table(stdout);
+  bench_idle_print(stdout);
+  bench_steady_print(stdout);
   if (cfg.json) {
     FILE *f = strcmp(cfg.json, "-") == 0 ? stdout : fopen(cfg.json, "w");
     if (f == NULL) die("cannot write %s", cfg.json);
@@ -1078,7 +1309,6 @@ int main(int argc, char **argv) {
     if (f != stdout) fclose(f);
   }
   if (!cfg.dir && !cfg.keep) rmdir(dir);
-  int failed = 0;
   for (int ci = 0; ci < n_all; ci++)
     for (int ti = 0; ti < cfg.n_threads; ti++) failed |= cells[ci][ti].failed;
   return failed ? 1 : 0;
