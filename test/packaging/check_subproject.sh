@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# check_subproject.sh SOURCE_ROOT -- uvlog as a meson subproject.
+#
+# Copies test/packaging/parent (+ consumer.c) to a temporary directory, links
+# subprojects/uvlog to SOURCE_ROOT (the documented local-copy/symlink set-up)
+# and configures it twice:
+#   -Duvlog:default_library=static  the binary must not need libuvlog.so
+#                                   (no NEEDED entry), and must run;
+#   -Duvlog:default_library=shared  the binary needs libuvlog.so.0 and runs
+#                                   (meson's build rpath).
+# Each time `meson install --destdir` must install the parent's executable
+# and nothing of uvlog's (no header, library, uvlog.pc, CMake config).
+# Builds with -O0 so the check stays quick (about 10-20 s).
+set -euo pipefail
+src=$(cd "${1:?usage: check_subproject.sh SOURCE_ROOT}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/uvlog-subproject.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cp "$here/parent/meson.build" "$here/consumer.c" "$tmp/"
+mkdir "$tmp/subprojects"
+ln -s "$src" "$tmp/subprojects/uvlog"
+
+for kind in static shared; do
+  b="$tmp/build-$kind"
+  echo "== default_library=$kind"
+  meson setup "$b" "$tmp" -Dbuildtype=plain -Dwerror=true -Duvlog:werror=true \
+    -Duvlog:default_library=$kind >"$tmp/setup-$kind.log" 2>&1 ||
+    { cat "$tmp/setup-$kind.log"; fail "meson setup ($kind)"; }
+  ninja -C "$b" >"$tmp/ninja-$kind.log" 2>&1 || { cat "$tmp/ninja-$kind.log"; fail "build ($kind)"; }
+  needed=$(readelf -d "$b/consumer" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+  echo "   NEEDED: $needed"
+  if [ $kind = static ]; then
+    case " $needed" in *" libuvlog.so"*) fail "static build links libuvlog.so: $needed";; esac
+    ls "$b/subprojects/uvlog/"libuvlog.so* >/dev/null 2>&1 && fail "static build built libuvlog.so too"
+  else
+    case " $needed" in *" libuvlog.so.0 "*) ;; *) fail "shared build does not link libuvlog.so.0: $needed";; esac
+  fi
+  "$b/consumer" 2>"$tmp/run-$kind.err" || { cat "$tmp/run-$kind.err"; fail "consumer ($kind) exited $?"; }
+  grep -q packaging-ok "$tmp/run-$kind.err" || { cat "$tmp/run-$kind.err"; fail "no record on stderr ($kind)"; }
+
+  meson install -C "$b" --no-rebuild --destdir "$tmp/dest-$kind" >"$tmp/install-$kind.log" 2>&1 ||
+    { cat "$tmp/install-$kind.log"; fail "meson install ($kind)"; }
+  installed=$(cd "$tmp/dest-$kind" && find . -type f -o -type l | sort)
+  echo "   installed: $(echo $installed)"
+  [ "$(echo "$installed" | grep -c .)" = 1 ] && echo "$installed" | grep -q '/bin/consumer$' ||
+    fail "the parent's install holds more than its own bin/consumer: $(echo $installed)"
+done
+
+# Asked for, the subproject installs itself.
+echo "== -Duvlog:install=true"
+meson configure "$tmp/build-static" -Duvlog:install=true >/dev/null
+meson install -C "$tmp/build-static" --destdir "$tmp/dest-asked" >"$tmp/install-asked.log" 2>&1 ||
+  { cat "$tmp/install-asked.log"; fail "meson install (install=true)"; }
+for f in include/uvlog.h include/uvlog/sink.h libuvlog.a pkgconfig/uvlog.pc cmake/uvlog/uvlogConfig.cmake; do
+  [ -n "$(cd "$tmp/dest-asked" && find . -path "*/$f")" ] || fail "-Duvlog:install=true did not install $f"
+done
+echo "subproject: static and shared OK, installs nothing unless asked"
