@@ -10,8 +10,8 @@ README.md and docs/*.md against the in-tree headers.
     usual headers (<uvlog.h>, <uv.h>, stdio, stdlib, string, syslog,
     pthread...). A fragment with file-scope code (a function definition,
     #include, typedef, struct) is compiled as a file; otherwise it is wrapped
-    in a function body where `log` (a uvlog_t *) and `loop` (a uv_loop_t *)
-    already exist, as the surrounding prose assumes.
+    in the body of a function returning int where `log` (a uvlog_t *) and
+    `loop` (a uv_loop_t *) already exist, as the surrounding prose assumes.
   - `<!-- compile-with: DECLARATIONS -->` right before a fragment puts those
     C declarations in front of it (the variables the prose has introduced).
   - `<!-- no-compile: why -->` right before a block skips it (pseudo-code).
@@ -97,9 +97,9 @@ def main():
             else:
                 m = re.match(r"<!--\s*compile-with:(.*)-->$", marker)
                 decls = m.group(1).strip() + "\n" if m else ""
-                text = (PRELUDE + "void uvlog_doc_fragment(uvlog_t *log, uv_loop_t *loop);\n"
-                        "void uvlog_doc_fragment(uvlog_t *log, uv_loop_t *loop) {\n" + decls +
-                        "{\n" + f'#line {line} "{rel}"\n' + code + "}}\n")
+                text = (PRELUDE + "int uvlog_doc_fragment(uvlog_t *log, uv_loop_t *loop);\n"
+                        "int uvlog_doc_fragment(uvlog_t *log, uv_loop_t *loop) {\n" + decls +
+                        "{\n" + f'#line {line} "{rel}"\n' + code + "}\nreturn 0;\n}\n")
                 kind = "fragment"
             open(src, "w").write(text)
             if program:

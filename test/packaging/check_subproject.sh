@@ -25,7 +25,7 @@ ln -s "$src" "$tmp/subprojects/uvlog"
 for kind in static shared; do
   b="$tmp/build-$kind"
   echo "== default_library=$kind"
-  meson setup "$b" "$tmp" -Dbuildtype=plain -Dwerror=true -Duvlog:werror=true \
+  meson setup "$b" "$tmp" --force-fallback-for=uvlog -Dbuildtype=plain -Dwerror=true -Duvlog:werror=true \
     -Duvlog:default_library=$kind >"$tmp/setup-$kind.log" 2>&1 ||
     { cat "$tmp/setup-$kind.log"; fail "meson setup ($kind)"; }
   ninja -C "$b" >"$tmp/ninja-$kind.log" 2>&1 || { cat "$tmp/ninja-$kind.log"; fail "build ($kind)"; }
