@@ -43,6 +43,14 @@ $cc -std=c11 -Wall -Werror -o "$tmp/pc-shared" "$here/consumer.c" $(pkg-config -
   fail "pkg-config consumer (shared) does not build"
 case " $(needed "$tmp/pc-shared")" in *" libuvlog.so.0 "*) ;; *) fail "pkg-config consumer does not link libuvlog.so.0";; esac
 run pkg-config-shared "$tmp/pc-shared" LD_LIBRARY_PATH="$libdir"
+# What getting-started.md says about the library path: without it the loader
+# stops the program with 127; with an rpath it runs.
+if [ "$(LD_LIBRARY_PATH= "$tmp/pc-shared" >/dev/null 2>&1; echo $?)" != 127 ]; then
+  fail "a program linked with a libuvlog.so the loader cannot find did not exit 127"
+fi
+$cc -std=c11 -Wall -Werror -o "$tmp/pc-rpath" "$here/consumer.c" $(pkg-config --cflags --libs uvlog) \
+  -Wl,-rpath,"$libdir" || fail "pkg-config consumer with rpath does not build"
+run pkg-config-rpath "$tmp/pc-rpath"
 if [ -e "$libdir/libuvlog.a" ]; then
   # --static: Libs.private too; -Wl,-Bstatic picks libuvlog.a over the .so.
   $cc -std=c11 -Wall -Werror -o "$tmp/pc-static" "$here/consumer.c" $(pkg-config --cflags uvlog) \
