@@ -2,8 +2,9 @@
 """check_api_doc.py SOURCE_ROOT -- every public name of uvlog's headers is
 documented in docs/api.md.
 
-Public names, from include/uvlog.h, include/uvlog/sink.h and
-include/uvlog/sinks.h (not uvlog/private.h, uvlog/args.h):
+Public names, from include/uvlog.h and every include/uvlog/*.h (today
+sink.h and sinks.h) except the macro machinery, uvlog/private.h and
+uvlog/args.h:
   - functions declared with UVLOG_EXPORT,
   - macros #define'd UVLOG_* (header guards and names with a double
     underscore excepted),
@@ -12,11 +13,24 @@ include/uvlog/sinks.h (not uvlog/private.h, uvlog/args.h):
 A name counts as documented when it appears in docs/api.md as a whole word
 (for a field: `name` or .name). The failure lists exactly the missing names.
 """
+import glob
+import os
 import re
 import sys
 
-HEADERS = ["include/uvlog.h", "include/uvlog/sink.h", "include/uvlog/sinks.h"]
-GUARDS = {"UVLOG_H", "UVLOG_SINK_H_PUBLIC", "UVLOG_SINKS_H"}
+NOT_API = {"include/uvlog/private.h", "include/uvlog/args.h"}
+
+
+def headers(root):
+    hs = ["include/uvlog.h"] + sorted(
+        os.path.relpath(h, root) for h in glob.glob(os.path.join(root, "include", "uvlog", "*.h")))
+    return [h for h in hs if h not in NOT_API]
+
+
+def guard_names(src):
+    """The include guard: the first #ifndef X of the file, if #define X follows."""
+    m = re.match(r"\s*#\s*ifndef\s+(\w+)\s*\n\s*#\s*define\s+\1\b", src)
+    return {m.group(1)} if m else set()
 
 
 def strip_comments(text):
@@ -26,10 +40,11 @@ def strip_comments(text):
 
 def public_names(root):
     names = {}  # name -> (kind, header)
-    for h in HEADERS:
+    for h in headers(root):
         src = strip_comments(open(f"{root}/{h}", encoding="utf-8").read())
+        guards = guard_names(src)
         def add(name, kind):
-            if "__" not in name and name not in GUARDS:
+            if "__" not in name and name not in guards:
                 names.setdefault(name, (kind, h))
         for m in re.finditer(r"UVLOG_EXPORT\b[^;{]*?\b(uvlog_\w+)\s*\(", src):
             add(m.group(1), "function")
@@ -60,7 +75,7 @@ def main():
             ok = re.search(r"(?<![\w])" + re.escape(name) + r"(?![\w])", doc)
         if not ok:
             missing.append((name, kind, h))
-    print(f"api-doc: {len(names)} public names in {', '.join(HEADERS)}; "
+    print(f"api-doc: {len(names)} public names in {', '.join(headers(root))}; "
           f"{len(names) - len(missing)} documented in docs/api.md")
     if missing:
         print(f"api-doc: {len(missing)} not mentioned in docs/api.md:")

@@ -25,6 +25,12 @@ cfg=$(cd "$dest" && find . -name uvlogConfig.cmake | head -1)
 [ -n "$cfg" ] || fail "no uvlogConfig.cmake installed"
 [ -n "$(cd "$dest" && find . -name uvlogConfigVersion.cmake)" ] || fail "no uvlogConfigVersion.cmake installed"
 libdir="$dest/$(dirname "$(dirname "${pc#./}")")"
+# Every header of the source tree is installed (a new one needs its line in
+# meson.build's install_headers()).
+for h in "$src"/include/uvlog.h "$src"/include/uvlog/*.h; do
+  rel=${h#"$src/include/"}
+  [ -n "$(cd "$dest" && find . -path "*/include/$rel")" ] || fail "include/$rel is not installed (add it to install_headers() in meson.build)"
+done
 prefix=$(sed -n 's/^prefix=//p' "$dest/$pc")
 echo "installed: prefix $prefix, libdir ${libdir#"$dest"}"
 
