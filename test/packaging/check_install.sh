@@ -34,6 +34,10 @@ done
 prefix=$(sed -n 's/^prefix=//p' "$dest/$pc")
 echo "installed: prefix $prefix, libdir ${libdir#"$dest"}"
 
+have_shared=0; [ -e "$libdir/libuvlog.so" ] && have_shared=1
+have_static=0; [ -e "$libdir/libuvlog.a" ] && have_static=1
+echo "installed libraries: shared $have_shared, static $have_static"
+
 run() { # run NAME BINARY [env...]: runs it, expects the record on stderr
   local name=$1 bin=$2; shift 2
   env "$@" "$bin" 2>"$tmp/$name.err" || { cat "$tmp/$name.err"; fail "$name exited $?"; }
@@ -44,20 +48,22 @@ needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' 
 
 # -- pkg-config: PKG_CONFIG_SYSROOT_DIR prefixes -I/-L with the DESTDIR.
 export PKG_CONFIG_PATH="$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest"
-# shellcheck disable=SC2046
-$cc -std=c11 -Wall -Werror -o "$tmp/pc-shared" "$here/consumer.c" $(pkg-config --cflags --libs uvlog) ||
-  fail "pkg-config consumer (shared) does not build"
-case " $(needed "$tmp/pc-shared")" in *" libuvlog.so.0 "*) ;; *) fail "pkg-config consumer does not link libuvlog.so.0";; esac
-run pkg-config-shared "$tmp/pc-shared" LD_LIBRARY_PATH="$libdir"
-# What getting-started.md says about the library path: without it the loader
-# stops the program with 127; with an rpath it runs.
-if [ "$(LD_LIBRARY_PATH= "$tmp/pc-shared" >/dev/null 2>&1; echo $?)" != 127 ]; then
-  fail "a program linked with a libuvlog.so the loader cannot find did not exit 127"
+if [ $have_shared = 1 ]; then
+  # shellcheck disable=SC2046
+  $cc -std=c11 -Wall -Werror -o "$tmp/pc-shared" "$here/consumer.c" $(pkg-config --cflags --libs uvlog) ||
+    fail "pkg-config consumer (shared) does not build"
+  case " $(needed "$tmp/pc-shared")" in *" libuvlog.so.0 "*) ;; *) fail "pkg-config consumer does not link libuvlog.so.0";; esac
+  run pkg-config-shared "$tmp/pc-shared" LD_LIBRARY_PATH="$libdir"
+  # What getting-started.md says about the library path: without it the loader
+  # stops the program with 127; with an rpath it runs.
+  if [ "$(LD_LIBRARY_PATH= "$tmp/pc-shared" >/dev/null 2>&1; echo $?)" != 127 ]; then
+    fail "a program linked with a libuvlog.so the loader cannot find did not exit 127"
+  fi
+  $cc -std=c11 -Wall -Werror -o "$tmp/pc-rpath" "$here/consumer.c" $(pkg-config --cflags --libs uvlog) \
+    -Wl,-rpath,"$libdir" || fail "pkg-config consumer with rpath does not build"
+  run pkg-config-rpath "$tmp/pc-rpath"
 fi
-$cc -std=c11 -Wall -Werror -o "$tmp/pc-rpath" "$here/consumer.c" $(pkg-config --cflags --libs uvlog) \
-  -Wl,-rpath,"$libdir" || fail "pkg-config consumer with rpath does not build"
-run pkg-config-rpath "$tmp/pc-rpath"
-if [ -e "$libdir/libuvlog.a" ]; then
+if [ $have_static = 1 ]; then
   # --static: Libs.private too; -Wl,-Bstatic picks libuvlog.a over the .so.
   $cc -std=c11 -Wall -Werror -o "$tmp/pc-static" "$here/consumer.c" $(pkg-config --cflags uvlog) \
     -L"$libdir" -Wl,-Bstatic -luvlog -Wl,-Bdynamic $(pkg-config --static --libs-only-l uvlog | sed 's/-luvlog//') ||
@@ -73,10 +79,17 @@ cb="$tmp/cmake-build"
 cmake -S "$here/cmake-consumer" -B "$cb" -DCMAKE_PREFIX_PATH="$dest$prefix" \
   -DCMAKE_BUILD_TYPE=Release >"$tmp/cmake.log" 2>&1 || { cat "$tmp/cmake.log"; fail "cmake configure"; }
 cmake --build "$cb" >"$tmp/cmake-build.log" 2>&1 || { cat "$tmp/cmake-build.log"; fail "cmake build"; }
-case " $(needed "$cb/consumer")" in *" libuvlog.so.0 "*) ;; *) fail "CMake uvlog::uvlog consumer does not link libuvlog.so.0";; esac
-case " $(needed "$cb/consumer_static")" in *" libuvlog.so"*) fail "CMake uvlog::uvlog_static consumer needs libuvlog.so";; esac
-run cmake-shared "$cb/consumer"   # CMake's build rpath points into the DESTDIR
-run cmake-static "$cb/consumer_static"
+if [ $have_shared = 1 ]; then
+  case " $(needed "$cb/consumer")" in *" libuvlog.so.0 "*) ;; *) fail "CMake uvlog::uvlog consumer does not link libuvlog.so.0";; esac
+else
+  case " $(needed "$cb/consumer")" in *" libuvlog.so"*) fail "uvlog::uvlog of a static-only install needs libuvlog.so";; esac
+fi
+run cmake-uvlog "$cb/consumer"   # CMake's build rpath points into the DESTDIR
+if [ $have_static = 1 ]; then
+  [ -x "$cb/consumer_static" ] || fail "libuvlog.a is installed but the CMake config has no uvlog::uvlog_static"
+  case " $(needed "$cb/consumer_static")" in *" libuvlog.so"*) fail "CMake uvlog::uvlog_static consumer needs libuvlog.so";; esac
+  run cmake-static "$cb/consumer_static"
+fi
 
 # A version it does not satisfy is refused.
 mkdir "$tmp/cmake-v"
