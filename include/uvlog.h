@@ -121,9 +121,27 @@ typedef struct uvlog_options {
                                    at most ring_capacity / 8. Longer messages are
                                    truncated with a visible marker. */
   uvlog_level_t level;          /* runtime level of the logger; default INFO */
-  unsigned idle_park_ms;        /* the listener polls this long after the ring
-                                   empties before it parks (sleeps until woken);
-                                   default 10. 0 parks at once. */
+  unsigned idle_park_ms;        /* DEPRECATED, ignored since 0.2: the listener no
+                                   longer polls an empty ring (see
+                                   delivery_latency_ms). Kept for source and
+                                   binary compatibility. */
+  unsigned delivery_latency_ms; /* longest a record waits in the ring before the
+                                   listener writes it, unless it is urgent (below)
+                                   or the ring fills past a quarter; the listener
+                                   sleeps in between, so producers make no system
+                                   call. Default 20. 0: every record wakes a
+                                   sleeping listener at once (a write(2) on an
+                                   eventfd by the producer that finds it asleep). */
+  uvlog_level_t urgent_level;   /* a record at or above it wakes a sleeping
+                                   listener at once; default UVLOG_LEVEL_ERROR. */
+  unsigned close_timeout_ms;    /* uvlog_logger_close() waits at most this long
+                                   for a producer stalled between claim and commit,
+                                   and as long again for pending sink flushes;
+                                   default 5000. */
+  int atexit_close;             /* non-zero (default 1): a started logger that was
+                                   not closed is closed by an atexit() handler,
+                                   so records accepted before exit() are written.
+                                   0: leave it (records still queued are lost). */
 } uvlog_options_t;
 
 /** Fills `opts` with the defaults above. */

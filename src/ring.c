@@ -219,6 +219,10 @@ void ring_release(ring_t *r, uint64_t pos) {
   atomic_store_explicit(&r->head, pos, memory_order_release); /* M3 */
 }
 
+void ring_skip(ring_t *r, uint64_t pos) {
+  atomic_store_explicit(&r->head, pos, memory_order_release); /* M3, nothing zeroed */
+}
+
 uint64_t ring_used(ring_t *r) {
   uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
   uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire) & ~RING_CLOSED_BIT;

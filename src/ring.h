@@ -72,9 +72,19 @@ static inline uint64_t ring_next(const uvlog_rec_t *rec, uint64_t pos) {
 }
 /* Consumer: zeroes [head, pos) and makes it free for producers. */
 void ring_release(ring_t *r, uint64_t pos);
+/* Consumer, closed ring only: moves head to `pos` without zeroing (bytes a
+ * stalled producer may still write; nothing is claimed after a close). */
+void ring_skip(ring_t *r, uint64_t pos);
 /* Consumer: its own head (it is the only writer). */
 static inline uint64_t ring_head(ring_t *r) {
   return atomic_load_explicit(&r->head, memory_order_relaxed);
+}
+/* Producer (the wake-up policy, wake.h): bytes claimed and not yet released,
+ * roughly. Relaxed: a hint, read only while the listener sleeps (so the
+ * consumer's line is not being written). */
+static inline uint64_t ring_backlog(ring_t *r) {
+  return (atomic_load_explicit(&r->tail, memory_order_relaxed) & ~RING_CLOSED_BIT) -
+         atomic_load_explicit(&r->head, memory_order_relaxed);
 }
 /* Anyone: claimed-but-not-released bytes (a snapshot). */
 uint64_t ring_used(ring_t *r);
