@@ -50,7 +50,13 @@ static uvlog_t *make_logger(void) {
   uvlog_t *log;
   unlink("/tmp/lcost.log");
   uvlog_sink_t *f;
-  if (uvlog_logger_create(&log, NULL) || uvlog_sink_file_create(&f, "/tmp/lcost.log", NULL) ||
+  uvlog_options_t o;
+  uvlog_options_init(&o);
+#ifdef LCOST_HAVE_LATENCY
+  /* LCOST_LATENCY_MS=n: the delivery latency to measure with. */
+  if (getenv("LCOST_LATENCY_MS")) o.delivery_latency_ms = (unsigned)atoi(getenv("LCOST_LATENCY_MS"));
+#endif
+  if (uvlog_logger_create(&log, &o) || uvlog_sink_file_create(&f, "/tmp/lcost.log", NULL) ||
       uvlog_sink_add(log, f)) {
     fprintf(stderr, "setup failed\n");
     exit(1);
@@ -133,8 +139,9 @@ static int run_lat(uint64_t spacing_ns, size_t n) {
   qsort(a.lat + skip, n - skip, sizeof(uint64_t), cmp_u64);
   uint64_t *l = a.lat + skip;
   size_t m = n - skip;
-  printf("lat spacing=%lluns n=%zu dropped=%llu  p50=%.0fns p99=%.0fns p99.9=%.0fns\n",
-         (unsigned long long)spacing_ns, m, (unsigned long long)st.dropped, l[m / 2] * npc,
+  printf("lat spacing=%lluns n=%zu dropped=%llu hw=%llu  p50=%.0fns p99=%.0fns p99.9=%.0fns\n",
+         (unsigned long long)spacing_ns, m, (unsigned long long)st.dropped,
+         (unsigned long long)st.queue_high_water, l[m / 2] * npc,
          l[m * 99 / 100] * npc, l[m * 999 / 1000] * npc);
   uvlog_logger_destroy(log);
   free(a.lat);
