@@ -159,15 +159,22 @@ UVLOG_EXPORT int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts)
 UVLOG_EXPORT int uvlog_logger_start(uvlog_t *log);
 
 /** Waits until every record accepted before the call has been written by
- *  every sink and the sinks flushed (a barrier). timeout_ms < 0 waits for
- *  ever. Errors: UVLOG_ETIMEDOUT, UVLOG_EBUSY (not started), UVLOG_ECLOSED
- *  (also in a forked child: its listener is the parent's), UVLOG_EDEADLK
- *  (called from the listener thread, e.g. inside a sink). */
+ *  every sink and the sinks flushed (a barrier; it does not wait for the
+ *  delivery latency). timeout_ms < 0 waits for ever; otherwise it returns by
+ *  the deadline whatever the sinks do. Errors: UVLOG_ETIMEDOUT, UVLOG_EBUSY
+ *  (not started), UVLOG_ECLOSED (also in a forked child: its listener is the
+ *  parent's), UVLOG_EDEADLK (called from the listener thread, e.g. inside a
+ *  sink), or the negative code a sink reported when it could not deliver
+ *  (its flush() returned it, or uvlog_sink_flush_done() was called with it;
+ *  the first such sink in order of addition), e.g. -EIO or -ENOSPC. */
 UVLOG_EXPORT int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms);
 
 /** Stops accepting records, drains everything already accepted to the sinks,
- *  flushes and closes the sinks (a flush still pending after 5 s is given
- *  up), joins the listener and frees everything but the handle and the ring. Idempotent; safe from atexit(). After it, log
+ *  flushes and closes the sinks, joins the listener and frees everything but
+ *  the handle and the ring. Its waits (a producer stalled between claim and
+ *  commit, whose record is then given up and counted as dropped; pending sink
+ *  flushes; the sinks' handles closing) end opts.close_timeout_ms after the
+ *  call. Idempotent; safe from atexit(). After it, log
  *  calls return UVLOG_ECLOSED. Called from the listener thread it returns
  *  UVLOG_EDEADLK. A logger that was never started is started first if records
  *  are queued (so they reach the sinks), else it just closes its sinks. */

@@ -217,8 +217,10 @@ void uvlog_logger_destroy(uvlog_t *log) {
   /* acq_rel: nothing is published with it; a plain CAS clears only `log`. */
   atomic_compare_exchange_strong_explicit(&default_logger, &expected, NULL,
                                           memory_order_acq_rel, memory_order_relaxed);
-  uvlog__registry_remove(log);
   uvlog_logger_close(log);
+  /* After close (which may start a never-started logger, registering it);
+   * waits for an atexit handler that is closing loggers. */
+  uvlog__registry_remove(log);
   pthread_mutex_destroy(&log->level_mu);
   pthread_mutex_destroy(&log->mu);
   pthread_cond_destroy(&log->cv);
@@ -403,8 +405,11 @@ int uvlog__rec_begin(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_r
 }
 
 void uvlog__rec_commit(uvlog_t *log, uvlog_rec_t *rec) {
+  /* Read before the commit: once committed, the listener may consume the
+   * record and zero its bytes. */
+  uvlog_level_t level = (uvlog_level_t)rec->level;
   ring_commit(&log->ring, rec);
-  uvlog__notify(log, (uvlog_level_t)rec->level); /* wake.h */
+  uvlog__notify(log, level); /* wake.h */
 }
 
 /* ---- the log calls ---------------------------------------------------------- */
