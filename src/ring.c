@@ -71,7 +71,10 @@
  * stalled slot by turning it into padding after a timeout as Aeron does:
  * a producer that is merely slow (a loaded CI machine, a sanitizer) would
  * then write into bytes the consumer has already zeroed and released. The
- * listener reports the stall instead (flush returns UVLOG_ETIMEDOUT).
+ * listener reports the stall instead (flush returns UVLOG_ETIMEDOUT). Only
+ * a close gives a stalled claim up (after close_timeout_ms, listener.c):
+ * the ring is closed, so those bytes are never claimed again, and
+ * ring_skip() moves head past them without zeroing them.
  *
  * CLOSE
  * Setting bit 63 of tail (fetch_or) makes every later CAS fail, so no record
