@@ -88,7 +88,9 @@
  * stores it twice per sleep); the listener's tallies (records, high_water)
  * another, so a batch does not invalidate the producers' copy of `parked`.
  * The listener reads the tail (the producers' line) once per round, for
- * high_water and at L2, not per record.
+ * high_water and at L2, not per record. The producers' backlog check reads
+ * sleep_head, stored on parked's line when the listener sleeps, never the
+ * consumer's head line.
  *
  * CLOSE
  * ring_close() gives the final tail; the listener drains to it, polling a
@@ -301,6 +303,9 @@ static void run(uvlog_t *log) {
     if (light) {
       if (!uv_is_active((uv_handle_t *)&log->latency_timer))
         uv_timer_start(&log->latency_timer, on_latency, lat_ms, 0);
+      /* relaxed: a hint for the producers' backlog check (wake.h); the
+       * seq_cst store below orders it before parked for them anyway. */
+      atomic_store_explicit(&log->sleep_head, log->pos, memory_order_relaxed);
       /* L1 (light): the timer is armed before producers may rely on it. */
       atomic_store_explicit(&log->parked, PARK_LIGHT, memory_order_seq_cst);
       uv_run(&log->loop, UV_RUN_ONCE);

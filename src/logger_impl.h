@@ -51,6 +51,8 @@ struct uvlog_s {
   /* Wake-up handshake (listener.c, top comment). Its own cache line: every
    * commit loads it, the listener stores it only when it parks and wakes. */
   _Alignas(64) _Atomic int parked; /* PARK_NONE, PARK_LIGHT or PARK_DEEP */
+  _Atomic uint64_t sleep_head; /* ring head when the listener last slept: the
+                                  producers' backlog check reads this line only */
   _Alignas(64) _Atomic int async_dead; /* 1: the async handle is closing; no more sends */
   _Atomic int senders;         /* threads inside uv_async_send() right now */
   _Atomic int reopen_req;      /* uvlog_logger_reopen() asked */

@@ -79,12 +79,10 @@ void ring_skip(ring_t *r, uint64_t pos);
 static inline uint64_t ring_head(ring_t *r) {
   return atomic_load_explicit(&r->head, memory_order_relaxed);
 }
-/* Producer (the wake-up policy, wake.h): bytes claimed and not yet released,
- * roughly. Relaxed: a hint, read only while the listener sleeps (so the
- * consumer's line is not being written). */
-static inline uint64_t ring_backlog(ring_t *r) {
-  return (atomic_load_explicit(&r->tail, memory_order_relaxed) & ~RING_CLOSED_BIT) -
-         atomic_load_explicit(&r->head, memory_order_relaxed);
+/* Producer (the wake-up policy, wake.h): the claim cursor, relaxed (a hint;
+ * the producer's own line, which its CAS just wrote). */
+static inline uint64_t ring_claimed(ring_t *r) {
+  return atomic_load_explicit(&r->tail, memory_order_relaxed) & ~RING_CLOSED_BIT;
 }
 /* Anyone: claimed-but-not-released bytes (a snapshot). */
 uint64_t ring_used(ring_t *r);

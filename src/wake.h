@@ -26,6 +26,14 @@
 
 #include "logger_impl.h"
 
+/* Bytes claimed since the listener's last sleep began, or more. relaxed: a
+ * hint. sleep_head is stored before `parked` (and head only grows), so a
+ * stale value only overestimates: a spurious wake-up, never a missed one.
+ * It lives on parked's line: no read of the consumer's line. */
+static inline uint64_t backlog(uvlog_t *log) {
+  return ring_claimed(&log->ring) - atomic_load_explicit(&log->sleep_head, memory_order_relaxed);
+}
+
 /* Takes the listener out of its sleep; the exchange lets one caller send. */
 static inline void uvlog__wake_parked(uvlog_t *log) {
   /* seq_cst: part of the handshake's total order (listener.c). */
@@ -40,7 +48,7 @@ static inline void uvlog__notify(uvlog_t *log, uvlog_level_t level) {
   int p = atomic_load_explicit(&log->parked, memory_order_seq_cst);
   if (UVLOG_UNLIKELY(p != PARK_NONE)) {
     if (p == PARK_LIGHT && (int)level < (int)log->opts.urgent_level &&
-        ring_backlog(&log->ring) < log->wake_bytes)
+        backlog(log) < log->wake_bytes)
       return; /* the latency timer will come */
     uvlog__wake_parked(log);
   }
