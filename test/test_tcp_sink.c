@@ -641,7 +641,7 @@ Test(tcp_sink, slow_receiver_bound_and_exact_accounting, .timeout = 60) {
   for (long k = 0; k < n; k++)
     NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "%01000d rec %ld", 0, k));
   int rc = uvlog_logger_flush(log, 20000);
-  cr_assert(rc == 0 || rc == UVLOG_ETIMEDOUT, "flush: %s", uvlog_strerror(rc));
+  cr_assert(rc == 0 || rc == UVLOG_ETIMEDOUT || rc == -ENOTCONN, "flush: %s", uvlog_strerror(rc));
   uvlog_sink_stats_t st;
   cr_assert_eq(uvlog_sink_stats(s, &st), 0);
   cr_assert_gt(st.dropped, 0u, "the bound applies to a slow receiver");
