@@ -18,6 +18,8 @@
  *                                 the listener thread's CPU (schedstat), per
  *                                 record, and the process's CPU. Count writes
  *                                 with strace -f -e trace=write,writev -c.
+ *   lcost burst N                 one thread logs N records as fast as it can
+ *                                 (overflow BLOCK), then close: records/s.
  *
  * The output file is /tmp/lcost.log (removed first).
  */
@@ -196,7 +198,33 @@ static int run_rate(double rate, double secs) {
   return 0;
 }
 
+/* Burst: one thread logs n records as fast as it can (overflow BLOCK, so
+ * none is lost), then close; records/s to the file until close returned. */
+static int run_burst(uint64_t n) {
+  uvlog_t *log;
+  uvlog_sink_t *f;
+  unlink("/tmp/lcost.log");
+  uvlog_options_t o;
+  uvlog_options_init(&o);
+  o.overflow = UVLOG_OVERFLOW_BLOCK;
+  if (uvlog_logger_create(&log, &o) || uvlog_sink_file_create(&f, "/tmp/lcost.log", NULL) ||
+      uvlog_sink_add(log, f) || uvlog_logger_start(log))
+    return 1;
+  uint64_t t0 = mono_ns();
+  for (uint64_t i = 0; i < n; i++)
+    UVLOG_INFO_TO(log, "request %d from %s took %.3f ms", (int)i, "192.168.1.17", i * 0.001);
+  uvlog_logger_close(log);
+  double s = (double)(mono_ns() - t0) / 1e9;
+  uvlog_stats_t st;
+  uvlog_logger_stats(log, &st);
+  printf("burst n=%llu written=%llu %.2f s %.0f records/s\n", (unsigned long long)n,
+         (unsigned long long)st.sink_written, s, (double)n / s);
+  uvlog_logger_destroy(log);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 3 && strcmp(argv[1], "burst") == 0) return run_burst(strtoull(argv[2], NULL, 10));
   if (argc == 4 && strcmp(argv[1], "lat") == 0)
     return run_lat(strtoull(argv[2], NULL, 10), strtoull(argv[3], NULL, 10));
   if (argc == 4 && strcmp(argv[1], "rate") == 0)
