@@ -143,7 +143,9 @@ void uvlog__deliver_internal(uvlog_t *log, const char *msg, size_t len) {
   uvlog__deliver(log, &e, 1);
 }
 
-static void on_report_timer(uv_timer_t *t) { (void)t; /* run()'s service() reports */ }
+/* run()'s service() reports; uv_stop() so that a timer spent at the start
+ * of a sleep ends it (listener.c, on_latency). */
+static void on_report_timer(uv_timer_t *t) { uv_stop(t->loop); }
 
 void uvlog__report_drops(uvlog_t *log, int force) {
   uint64_t now_cnt[UVLOG_LEVEL_COUNT], total = 0;
@@ -160,6 +162,7 @@ void uvlog__report_drops(uvlog_t *log, int force) {
   if (!force && log->last_report_ns != 0 && now < next) {
     if (!uv_is_active((uv_handle_t *)&log->report_timer)) {
       log->report_timer.data = log;
+      uv_update_time(&log->loop);
       uv_timer_start(&log->report_timer, on_report_timer, (uint64_t)((next - now) / 1000000) + 1,
                      0);
     }

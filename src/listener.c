@@ -53,7 +53,9 @@
  * producer sees it asleep and wakes it. Weaker orders would allow both to
  * miss (store buffering).
  * Light: the producer may leave it asleep, because latency_timer was armed
- * before L1 and brings the listener back within delivery_latency_ms; once
+ * before L1 and brings the listener back within delivery_latency_ms (its
+ * callback stops the run, so a timer already due when the sleep begins ends
+ * it at once instead of being spent before libuv blocks in poll); once
  * awake it drains up to whatever is committed. A producer whose P2 read
  * LIGHT but whose record the waking listener does not see yet: P2 precedes
  * the listener's next L1 in S, so that next sleep, if deep, sees P1 at L2;
@@ -192,7 +194,14 @@ static void service(uvlog_t *log, flush_state_t *f) {
 }
 
 static void on_async(uv_async_t *h) { (void)h; /* the loop around uv_run does the work */ }
-static void on_latency(uv_timer_t *t) { (void)t; /* ends the light sleep: run() drains */ }
+
+/* Ends the light sleep: run() drains. uv_stop(), because libuv (1.44) runs
+ * the timers already due when uv_run(UV_RUN_ONCE) starts and then still
+ * blocks in poll for the next event: a latency timer that fell due between
+ * the last look at the loop and the sleep would otherwise be spent at the
+ * start of the sleep, leaving the listener asleep "lightly" with no timer,
+ * which producers do not wake. */
+static void on_latency(uv_timer_t *t) { uv_stop(t->loop); }
 
 static void on_flush_timer(uv_timer_t *t) {
   uvlog_t *log = t->data;
@@ -294,15 +303,19 @@ static void run(uvlog_t *log) {
     }
     if (closing) continue; /* the tail was reached: drained to close_target */
 
-    if (log->dirty && !uv_is_active((uv_handle_t *)&log->flush_timer))
+    if (log->dirty && !uv_is_active((uv_handle_t *)&log->flush_timer)) {
+      uv_update_time(&log->loop);
       uv_timer_start(&log->flush_timer, on_flush_timer, log->opts.flush_interval_ms, 0);
+    }
 
     int light = lat_ms > 0 &&
                 (moved || uv_is_active((uv_handle_t *)&log->latency_timer) ||
                  ring_tail(&log->ring) != log->pos);
     if (light) {
-      if (!uv_is_active((uv_handle_t *)&log->latency_timer))
+      if (!uv_is_active((uv_handle_t *)&log->latency_timer)) {
+        uv_update_time(&log->loop); /* the loop's clock is as old as its last run */
         uv_timer_start(&log->latency_timer, on_latency, lat_ms, 0);
+      }
       /* relaxed: a hint for the producers' backlog check (wake.h); the
        * seq_cst store below orders it before parked for them anyway. */
       atomic_store_explicit(&log->sleep_head, log->pos, memory_order_relaxed);
