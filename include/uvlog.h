@@ -121,9 +121,27 @@ typedef struct uvlog_options {
                                    at most ring_capacity / 8. Longer messages are
                                    truncated with a visible marker. */
   uvlog_level_t level;          /* runtime level of the logger; default INFO */
-  unsigned idle_park_ms;        /* the listener polls this long after the ring
-                                   empties before it parks (sleeps until woken);
-                                   default 10. 0 parks at once. */
+  unsigned idle_park_ms;        /* DEPRECATED, ignored since 0.2: the listener no
+                                   longer polls an empty ring (see
+                                   delivery_latency_ms). Kept for source and
+                                   binary compatibility. */
+  unsigned delivery_latency_ms; /* longest a record waits in the ring before the
+                                   listener writes it, unless it is urgent (below)
+                                   or the ring fills past a quarter; the listener
+                                   sleeps in between, so producers make no system
+                                   call. Default 20. 0: every record wakes a
+                                   sleeping listener at once (a write(2) on an
+                                   eventfd by the producer that finds it asleep). */
+  uvlog_level_t urgent_level;   /* a record at or above it wakes a sleeping
+                                   listener at once; default UVLOG_LEVEL_ERROR. */
+  unsigned close_timeout_ms;    /* uvlog_logger_close() waits at most this long
+                                   for a producer stalled between claim and commit,
+                                   and as long again for pending sink flushes;
+                                   default 5000. */
+  int atexit_close;             /* non-zero (default 1): a started logger that was
+                                   not closed is closed by an atexit() handler,
+                                   so records accepted before exit() are written.
+                                   0: leave it (records still queued are lost). */
 } uvlog_options_t;
 
 /** Fills `opts` with the defaults above. */
@@ -141,15 +159,22 @@ UVLOG_EXPORT int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts)
 UVLOG_EXPORT int uvlog_logger_start(uvlog_t *log);
 
 /** Waits until every record accepted before the call has been written by
- *  every sink and the sinks flushed (a barrier). timeout_ms < 0 waits for
- *  ever. Errors: UVLOG_ETIMEDOUT, UVLOG_EBUSY (not started), UVLOG_ECLOSED
- *  (also in a forked child: its listener is the parent's), UVLOG_EDEADLK
- *  (called from the listener thread, e.g. inside a sink). */
+ *  every sink and the sinks flushed (a barrier; it does not wait for the
+ *  delivery latency). timeout_ms < 0 waits for ever; otherwise it returns by
+ *  the deadline whatever the sinks do. Errors: UVLOG_ETIMEDOUT, UVLOG_EBUSY
+ *  (not started), UVLOG_ECLOSED (also in a forked child: its listener is the
+ *  parent's), UVLOG_EDEADLK (called from the listener thread, e.g. inside a
+ *  sink), or the negative code a sink reported when it could not deliver
+ *  (its flush() returned it, or uvlog_sink_flush_done() was called with it;
+ *  the first such sink in order of addition), e.g. -EIO or -ENOSPC. */
 UVLOG_EXPORT int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms);
 
 /** Stops accepting records, drains everything already accepted to the sinks,
- *  flushes and closes the sinks (a flush still pending after 5 s is given
- *  up), joins the listener and frees everything but the handle and the ring. Idempotent; safe from atexit(). After it, log
+ *  flushes and closes the sinks, joins the listener and frees everything but
+ *  the handle and the ring. Its waits (a producer stalled between claim and
+ *  commit, whose record is then given up and counted as dropped; pending sink
+ *  flushes; the sinks' handles closing) end opts.close_timeout_ms after the
+ *  call. Idempotent; safe from atexit(). After it, log
  *  calls return UVLOG_ECLOSED. Called from the listener thread it returns
  *  UVLOG_EDEADLK. A logger that was never started is started first if records
  *  are queued (so they reach the sinks), else it just closes its sinks. */

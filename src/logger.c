@@ -153,7 +153,11 @@ void uvlog_options_init(uvlog_options_t *opts) {
   opts->flush_interval_ms = 1000;
   opts->max_record = 8192;
   opts->level = UVLOG_LEVEL_INFO;
-  opts->idle_park_ms = 10;
+  opts->idle_park_ms = 10; /* deprecated, ignored */
+  opts->delivery_latency_ms = 20;
+  opts->urgent_level = UVLOG_LEVEL_ERROR;
+  opts->close_timeout_ms = 5000;
+  opts->atexit_close = 1;
 }
 
 static int options_check(const uvlog_options_t *o) {
@@ -165,6 +169,7 @@ static int options_check(const uvlog_options_t *o) {
   if (o->max_record == 0 || o->max_record > cap / 8) return UVLOG_EINVAL;
   if (!level_ok(o->level)) return UVLOG_EINVAL;
   if (o->flush_interval_ms == 0) return UVLOG_EINVAL;
+  if (!level_ok(o->urgent_level)) return UVLOG_EINVAL;
   return 0;
 }
 
@@ -187,6 +192,7 @@ int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts) {
   }
   log->opts = o;
   log->max_record = o.max_record;
+  log->wake_bytes = o.ring_capacity / 4;
   atomic_init(&log->level, (int)o.level);
   atomic_init(&log->eff_level, UVLOG_LEVEL_OFF); /* no sink yet: nothing to do */
   atomic_init(&log->state, LOG_CREATED);
@@ -212,6 +218,9 @@ void uvlog_logger_destroy(uvlog_t *log) {
   atomic_compare_exchange_strong_explicit(&default_logger, &expected, NULL,
                                           memory_order_acq_rel, memory_order_relaxed);
   uvlog_logger_close(log);
+  /* After close (which may start a never-started logger, registering it);
+   * waits for an atexit handler that is closing loggers. */
+  uvlog__registry_remove(log);
   pthread_mutex_destroy(&log->level_mu);
   pthread_mutex_destroy(&log->mu);
   pthread_cond_destroy(&log->cv);
@@ -326,6 +335,7 @@ static int claim_blocking(uvlog_t *log, uvlog_level_t level, size_t bytes, uvlog
       count_drop(log, level);
       return UVLOG_EAGAIN;
     }
+    if (i >= 64) uvlog__notify_full(log); /* wake.h: never wait out the latency */
     if (i < 64) {
       uvlog__cpu_relax();
     } else if (i < 128) {
@@ -347,6 +357,7 @@ static int rec_claim(uvlog_t *log, uvlog_level_t level, size_t bytes, uvlog_rec_
   if (UVLOG_UNLIKELY(rc != RING_OK)) {
     if (rc == RING_CLOSED) return UVLOG_ECLOSED;
     if (rc != RING_FULL) return UVLOG_EINVAL;
+    uvlog__notify_full(log); /* wake.h */
     if (log->opts.overflow == UVLOG_OVERFLOW_DROP || uvlog__on_listener(log)) {
       count_drop(log, level);
       return UVLOG_EAGAIN;
@@ -394,8 +405,11 @@ int uvlog__rec_begin(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_r
 }
 
 void uvlog__rec_commit(uvlog_t *log, uvlog_rec_t *rec) {
+  /* Read before the commit: once committed, the listener may consume the
+   * record and zero its bytes. */
+  uvlog_level_t level = (uvlog_level_t)rec->level;
   ring_commit(&log->ring, rec);
-  uvlog__notify(log, (uvlog_level_t)rec->level); /* wake.h */
+  uvlog__notify(log, level); /* wake.h */
 }
 
 /* ---- the log calls ---------------------------------------------------------- */

@@ -45,13 +45,15 @@ struct uvlog_s {
   _Atomic uint64_t dropped_by_level[UVLOG_LEVEL_COUNT];
   _Atomic uint64_t truncated;
 
-  /* Listener counters, read by uvlog_logger_stats (relaxed: tallies). */
-  _Atomic uint64_t records;
-  _Atomic uint64_t high_water;
+  /* Wake-up policy (wake.h), read-only after create. */
+  uint64_t wake_bytes;         /* backlog that wakes a lightly parked listener */
 
-  /* Wake-up handshake (listener.c, top comment). */
-  _Atomic int parked;          /* 1: the listener is (about to be) asleep */
-  _Atomic int async_dead;      /* 1: the async handle is closing; no more sends */
+  /* Wake-up handshake (listener.c, top comment). Its own cache line: every
+   * commit loads it, the listener stores it only when it parks and wakes. */
+  _Alignas(64) _Atomic int parked; /* PARK_NONE, PARK_LIGHT or PARK_DEEP */
+  _Atomic uint64_t sleep_head; /* ring head when the listener last slept: the
+                                  producers' backlog check reads this line only */
+  _Alignas(64) _Atomic int async_dead; /* 1: the async handle is closing; no more sends */
   _Atomic int senders;         /* threads inside uv_async_send() right now */
   _Atomic int reopen_req;      /* uvlog_logger_reopen() asked */
 
@@ -76,11 +78,26 @@ struct uvlog_s {
   uint64_t flush_done;         /* flush requests completed */
   uint64_t flush_target;       /* ring position the latest request waits for */
   uint64_t close_target;       /* the final tail, once closing */
+  int64_t close_t0;            /* monotonic ns when close began (set with it) */
   uint64_t gone_written;       /* totals of the sinks already freed */
   uint64_t gone_dropped;
   uint64_t gone_errors;
 
+  /* Listener counters, read by uvlog_logger_stats (relaxed: tallies). On
+   * their own line: the listener writes them every batch. */
+  _Alignas(64) _Atomic uint64_t records;
+  _Atomic uint64_t high_water;
+
+  /* Flush outcome: the first error a sink's flush reported during the latest
+   * completed flush request (under mu, with flush_done). */
+  int flush_rc;
+
   /* Listener-only. */
+  uv_timer_t latency_timer;    /* armed while parked PARK_LIGHT */
+  uv_timer_t report_timer;     /* a rate-limited drop report is due */
+  int64_t last_report_ns;      /* when the last drop report was written */
+  uint64_t quiet[UVLOG_LEVEL_COUNT]; /* drop counters right after a report */
+  int dirty;                   /* written since the last flush of the sinks */
   uv_loop_t loop;
   uv_async_t async;
   uv_timer_t flush_timer;
@@ -92,6 +109,12 @@ struct uvlog_s {
   size_t *text_off;            /* per rendered entry: offset into a sink's out */
   uvlog_buf_t scratch;         /* messages that are not plain ring bytes */
 };
+
+/* Values of `parked` (listener.c, THE WAKE-UP HANDSHAKE). */
+enum { PARK_NONE = 0, PARK_LIGHT = 1, PARK_DEEP = 2 };
+
+/* lifecycle.c: the atexit registry; destroy takes the logger out. */
+void uvlog__registry_remove(uvlog_t *log);
 
 /* listener.c */
 /* Bumped in every forked child (logger.c); see uvlog_t.fork_gen. */

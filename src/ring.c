@@ -71,7 +71,10 @@
  * stalled slot by turning it into padding after a timeout as Aeron does:
  * a producer that is merely slow (a loaded CI machine, a sanitizer) would
  * then write into bytes the consumer has already zeroed and released. The
- * listener reports the stall instead (flush returns UVLOG_ETIMEDOUT).
+ * listener reports the stall instead (flush returns UVLOG_ETIMEDOUT). Only
+ * a close gives a stalled claim up (after close_timeout_ms, listener.c):
+ * the ring is closed, so those bytes are never claimed again, and
+ * ring_skip() moves head past them without zeroing them.
  *
  * CLOSE
  * Setting bit 63 of tail (fetch_or) makes every later CAS fail, so no record
@@ -217,6 +220,10 @@ void ring_release(ring_t *r, uint64_t pos) {
   memset(r->buf + idx, 0, first);
   if (n > first) memset(r->buf, 0, n - first);
   atomic_store_explicit(&r->head, pos, memory_order_release); /* M3 */
+}
+
+void ring_skip(ring_t *r, uint64_t pos) {
+  atomic_store_explicit(&r->head, pos, memory_order_release); /* M3, nothing zeroed */
 }
 
 uint64_t ring_used(ring_t *r) {

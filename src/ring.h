@@ -72,9 +72,17 @@ static inline uint64_t ring_next(const uvlog_rec_t *rec, uint64_t pos) {
 }
 /* Consumer: zeroes [head, pos) and makes it free for producers. */
 void ring_release(ring_t *r, uint64_t pos);
+/* Consumer, closed ring only: moves head to `pos` without zeroing (bytes a
+ * stalled producer may still write; nothing is claimed after a close). */
+void ring_skip(ring_t *r, uint64_t pos);
 /* Consumer: its own head (it is the only writer). */
 static inline uint64_t ring_head(ring_t *r) {
   return atomic_load_explicit(&r->head, memory_order_relaxed);
+}
+/* Producer (the wake-up policy, wake.h): the claim cursor, relaxed (a hint;
+ * the producer's own line, which its CAS just wrote). */
+static inline uint64_t ring_claimed(ring_t *r) {
+  return atomic_load_explicit(&r->tail, memory_order_relaxed) & ~RING_CLOSED_BIT;
 }
 /* Anyone: claimed-but-not-released bytes (a snapshot). */
 uint64_t ring_used(ring_t *r);

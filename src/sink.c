@@ -121,6 +121,22 @@ void *uvlog_sink_data(const uvlog_sink_t *s) { return s ? s->data : NULL; }
 
 const char *uvlog_sink_name(const uvlog_sink_t *s) { return s ? s->vt.name : "?"; }
 
+/* A flush's outcome. A failed flush is usually the consequence of an error
+ * the sink already reported (a write that failed): then it is counted, but
+ * last_error keeps that root cause. flush_err keeps the first failure for
+ * the flush request that waits for it (listener.c). */
+static void flush_result(uvlog_sink_t *s, int rc) {
+  if (rc >= 0) {
+    s->err_since_flush = 0;
+    return;
+  }
+  if (!s->flush_err) s->flush_err = rc;
+  atomic_fetch_add_explicit(&s->errors, 1, memory_order_relaxed); /* a tally */
+  if (!s->err_since_flush)
+    atomic_store_explicit(&s->last_error, rc, memory_order_relaxed); /* a lone value */
+  s->err_since_flush = 1;
+}
+
 /* Listener: asks the sink to flush; one flush in flight at a time. */
 void uvlog__sink_flush(uvlog_sink_t *s) {
   if (s->flush_pending) {
@@ -133,12 +149,12 @@ void uvlog__sink_flush(uvlog_sink_t *s) {
   int rc = s->vt.flush(s);
   if (rc == UVLOG_PENDING) return;
   s->flush_pending = 0;
-  if (rc < 0) uvlog_sink_report_error(s, rc);
+  flush_result(s, rc);
 }
 
 void uvlog_sink_flush_done(uvlog_sink_t *s, int status) {
   if (!s) return;
-  if (status < 0) uvlog_sink_report_error(s, status);
+  flush_result(s, status);
   if (!s->flush_pending) return;
   s->flush_pending = 0;
   /* We are in a callback of the listener's loop. That uv_run() must return
@@ -163,6 +179,7 @@ void uvlog_sink_report_error(uvlog_sink_t *s, int err) {
   if (!s) return;
   atomic_fetch_add_explicit(&s->errors, 1, memory_order_relaxed);          /* a tally */
   atomic_store_explicit(&s->last_error, err, memory_order_relaxed);        /* a lone value */
+  s->err_since_flush = 1;
 }
 
 int uvlog_sink_stats(const uvlog_sink_t *cs, uvlog_sink_stats_t *st) {

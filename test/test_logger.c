@@ -655,7 +655,7 @@ Test(flush, waits_for_pending_sink_flush) {
 /* A sink flush that completes on the loop's very next turn (a 0 ms timer):
  * the completion must never be slept on. Two windows: (1) the listener runs
  * its loop without blocking (for the sinks' timers and sockets) after
- * service() and before it parks; with idle_park_ms = 0 and the listener
+ * service() and before it parks; with delivery_latency_ms = 0 and the listener
  * parked for a while before the flush, the completion lands there. (2) The
  * flush is issued just before the listener parks: libuv 1.44's
  * uv_run(UV_RUN_ONCE) runs the due timer first and then still blocks in poll;
@@ -682,7 +682,7 @@ Test(flush, completion_on_the_loop_before_parking_is_not_slept_on, .timeout = 30
   uvlog_options_t o;
   uvlog_options_init(&o);
   o.flush_interval_ms = 3600 * 1000; /* no timer to rescue a lost completion */
-  o.idle_park_ms = 0;                /* park as soon as idle */
+  o.delivery_latency_ms = 0;         /* sleep deeply as soon as idle */
   uvlog_t *log = make(&o);
   uvlog_sink_t *s;
   cr_assert_eq(uvlog_sink_create(&s, &soon_vt, &a), 0);
@@ -764,15 +764,16 @@ static size_t seen(capture_t *c) {
   return n;
 }
 
-/* idle_park_ms = 0: the listener parks as soon as the ring is empty, so each
- * record must wake it. No flush here (a flush sends its own wake-up): a lost
- * wake-up hangs the loop below and the test times out. */
+/* delivery_latency_ms = 0: the listener sleeps deeply (no timer) as soon as
+ * the ring is empty, so each record must wake it. No flush here (a flush
+ * sends its own wake-up): a lost wake-up hangs the loop below and the test
+ * times out. */
 Test(wakeup, every_record_wakes_a_parked_listener, .timeout = 60) {
   capture_t c;
   capture_init(&c);
   uvlog_options_t o;
   uvlog_options_init(&o);
-  o.idle_park_ms = 0;
+  o.delivery_latency_ms = 0;
   o.flush_interval_ms = 3600 * 1000; /* no timer wake-ups either */
   uvlog_t *log = make(&o);
   cr_assert_eq(uvlog_sink_add(log, capture_sink(&c, UVLOG_LEVEL_TRACE)), 0);
