@@ -64,11 +64,15 @@ struct uvlog_loop_monitor_s {
   double p_util_sum;
   uint64_t p_util_n;
 
-  /* Loop thread -> watchdog (relaxed: lone values, each read on its own). */
+  /* Loop thread -> watchdog. Stored relaxed, then published by the release
+   * increment of hb_seq; the watchdog reads hb_seq (acquire), the fields,
+   * and hb_seq again: if it moved, the loop is alive and the read is moot. */
   _Atomic uint64_t hb_ns;      /* last sign of life */
   _Atomic uint64_t hb_seq;     /* bumped with it: identifies a stall */
   _Atomic uint64_t due_pub;    /* due_ns */
   _Atomic int in_poll;         /* between prepare and check */
+  _Atomic uint64_t poll_idle_pub; /* uv_metrics_idle_time() at that prepare */
+  _Atomic int idle_known_pub;  /* idle_known */
 
   /* Watchdog -> readers (relaxed tallies). */
   _Atomic uint64_t stalls;
@@ -137,7 +141,16 @@ int uvlog_loop_monitor_stats(const uvlog_loop_monitor_t *mon, uvlog_loop_stats_t
 
 static void beat(uvlog_loop_monitor_t *m, uint64_t now) {
   atomic_store_explicit(&m->hb_ns, now, memory_order_relaxed);
-  atomic_fetch_add_explicit(&m->hb_seq, 1, memory_order_relaxed);
+  /* release: the fields stored before are visible with the new sequence. */
+  atomic_fetch_add_explicit(&m->hb_seq, 1, memory_order_release);
+}
+
+/* A loop that was not configured with UV_METRICS_IDLE_TIME reports 0 idle
+ * time for ever; once it reports some, it is measuring. */
+static void mark_idle_known(uvlog_loop_monitor_t *m) {
+  if (m->idle_known) return;
+  m->idle_known = 1;
+  atomic_store_explicit(&m->idle_known_pub, 1, memory_order_relaxed);
 }
 
 static void busy_stretch(uvlog_loop_monitor_t *m, uint64_t ns) {
@@ -151,15 +164,16 @@ static void on_prepare(uv_prepare_t *h) {
   if (m->check_ns && now > m->check_ns) busy_stretch(m, now - m->check_ns);
   m->prepare_ns = now;
   m->prepare_idle_ns = m->idle_known ? uv_metrics_idle_time(m->loop) : 0;
-  beat(m, now);
+  atomic_store_explicit(&m->poll_idle_pub, m->prepare_idle_ns, memory_order_relaxed);
   atomic_store_explicit(&m->in_poll, 1, memory_order_relaxed);
+  beat(m, now);
 }
 
 static void on_check(uv_check_t *h) {
   uvlog_loop_monitor_t *m = h->data;
   uint64_t now = uv_hrtime();
-  atomic_store_explicit(&m->in_poll, 0, memory_order_relaxed);
   m->cur.iterations++;
+  if (!m->idle_known && uv_metrics_idle_time(m->loop) > 0) mark_idle_known(m);
   /* prepare -> check: I/O callbacks, and the idle wait we subtract. */
   if (m->idle_known && m->prepare_ns && now > m->prepare_ns) {
     uint64_t idle = uv_metrics_idle_time(m->loop) - m->prepare_idle_ns;
@@ -167,6 +181,7 @@ static void on_check(uv_check_t *h) {
     if (span > idle) busy_stretch(m, span - idle);
   }
   m->check_ns = now;
+  atomic_store_explicit(&m->in_poll, 0, memory_order_relaxed);
   beat(m, now);
 }
 
@@ -214,16 +229,12 @@ static void on_tick(uv_timer_t *h) {
 
   /* Utilization over the interval. */
   uint64_t idle = uv_metrics_idle_time(m->loop);
-  if (idle > 0 && !m->idle_known) {
-    m->idle_known = 1;
-    m->last_idle_ns = idle;  /* the first interval with it is not measured */
-    c->utilization = -1;
-  } else if (m->idle_known) {
+  if (idle > 0) mark_idle_known(m);
+  if (m->idle_known) {
     uint64_t elapsed = now - m->last_tick_ns;
     uint64_t d = idle - m->last_idle_ns;
     double u = elapsed ? 1.0 - (double)d / (double)elapsed : 0;
     c->utilization = u < 0 ? 0 : u > 1 ? 1 : u;
-    m->last_idle_ns = idle;
   } else {
     c->utilization = -1;
     if (!m->idle_warned && c->ticks >= 2) {
@@ -233,6 +244,7 @@ static void on_tick(uv_timer_t *h) {
                        "uv_loop_configure(loop, UV_METRICS_IDLE_TIME) before uv_run()");
     }
   }
+  m->last_idle_ns = idle;
   c->idle_ns = idle;
 
   c->ticks++;
@@ -321,6 +333,7 @@ static void *watchdog(void *arg) {
   if (step > 250 * MS) step = 250 * MS;
   uint64_t thr = (uint64_t)m->o.stall_ms * MS;
   uint64_t stall_seq = UINT64_MAX, next_report = 0;
+  int lower_bound;
   pthread_mutex_lock(&m->mu);
   while (!m->stop) {
     struct timespec ts;
@@ -331,17 +344,37 @@ static void *watchdog(void *arg) {
     pthread_cond_timedwait(&m->cv, &m->mu, &ts);
     if (m->stop) break;
 
-    uint64_t seq = atomic_load_explicit(&m->hb_seq, memory_order_relaxed);
+    /* acquire: pairs with beat()'s release; the fields below are at least
+     * as new as `seq`. */
+    uint64_t seq = atomic_load_explicit(&m->hb_seq, memory_order_acquire);
+    if (seq == 0) continue;  /* the loop has not run yet */
     uint64_t hb = atomic_load_explicit(&m->hb_ns, memory_order_relaxed);
     int in_poll = atomic_load_explicit(&m->in_poll, memory_order_relaxed);
     uint64_t due = atomic_load_explicit(&m->due_pub, memory_order_relaxed);
+    uint64_t poll_idle = atomic_load_explicit(&m->poll_idle_pub, memory_order_relaxed);
+    int idle_known = atomic_load_explicit(&m->idle_known_pub, memory_order_relaxed);
+    /* uv_metrics_idle_time() takes the loop's metrics mutex: libuv made it
+     * callable from another thread (Node reads a worker's loop this way).
+     * It includes the current wait if the loop is in epoll_wait now. */
+    uint64_t idle_now = in_poll && idle_known ? uv_metrics_idle_time(m->loop) : 0;
     uint64_t now = uv_hrtime();
-    if (seq == 0) continue;  /* the loop has not run yet */
-    /* In the poll phase the loop may be idle, but never past the tick's due
-     * time (+1 ms of clock rounding): count from there, a lower bound. */
-    uint64_t since = hb;
-    if (in_poll && due + MS > since) since = due + MS;
-    uint64_t blocked = now > since ? now - since : 0;
+    atomic_thread_fence(memory_order_acquire);
+    if (atomic_load_explicit(&m->hb_seq, memory_order_relaxed) != seq) continue;  /* alive */
+    uint64_t blocked;
+    lower_bound = 0;
+    if (!in_poll) {
+      blocked = now > hb ? now - hb : 0;  /* callbacks since the last beat */
+    } else if (idle_known) {
+      /* In the poll phase: the time since prepare, less the idle waits. */
+      uint64_t span = now > hb ? now - hb : 0, idle = idle_now - poll_idle;
+      blocked = span > idle ? span - idle : 0;
+    } else {
+      /* No idle time: the loop may have waited, but never past the tick's
+       * due time (+1 ms of clock rounding): count from there, a lower bound. */
+      uint64_t since = due + MS > hb ? due + MS : hb;
+      blocked = now > since ? now - since : 0;
+      lower_bound = 1;
+    }
     if (blocked <= thr) continue;
     if (seq != stall_seq) {
       stall_seq = seq;
@@ -355,7 +388,7 @@ static void *watchdog(void *arg) {
     pthread_mutex_unlock(&m->mu);
     UVLOG_WARNING_TO(m->log, "uvlog.loop: stall: loop blocked for %.1f ms (threshold %u ms)%s",
                      (double)blocked / 1e6, m->o.stall_ms,
-                     in_poll ? " (at least: in an I/O callback)" : "");
+                     lower_bound ? " (at least: no idle time measured)" : "");
     if (m->o.on_stall) m->o.on_stall(m, blocked, now, m->o.data);
     pthread_mutex_lock(&m->mu);
   }
@@ -386,10 +419,8 @@ int uvlog_loop_monitor_start(uvlog_loop_monitor_t **out, struct uv_loop_s *loop,
   uint64_t now = uv_hrtime();
   m->last_tick_ns = now;
   period_reset(m, now);
-  if (uv_metrics_idle_time(loop) > 0) {
-    m->idle_known = 1;
-    m->last_idle_ns = uv_metrics_idle_time(loop);
-  }
+  m->last_idle_ns = uv_metrics_idle_time(loop);
+  if (m->last_idle_ns > 0) mark_idle_known(m);
   publish(m);
 
   int rc = uv_timer_init(loop, &m->timer);

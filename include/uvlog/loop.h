@@ -39,12 +39,20 @@ struct uv_loop_s;
  * A lag above `lag_warn_ms` logs one WARNING record through the logger:
  *   "uvlog.loop: lag 152.3 ms (threshold 100 ms) util=0.98 busy_max_ms=160.2
  *    iterations=12 handles=17 reqs=2"
- * The stall watchdog, a thread of the monitor, wakes every stall_ms / 4 and
- * reports a loop that has shown no sign of life for more than `stall_ms`
- * WHILE it is still blocked:
+ * The stall watchdog, a thread of the monitor, wakes every stall_ms / 4 (at
+ * most every 250 ms) and reports a loop that has been busy for more than
+ * `stall_ms` WHILE it is still blocked:
  *   "uvlog.loop: stall: loop blocked for 212.0 ms (threshold 200 ms)"
  * and again each time the stall doubles; the loop's own heartbeat (its
- * timer, uv_prepare_t and uv_check_t callbacks) ends the stall.
+ * timer, uv_prepare_t and uv_check_t callbacks) ends the stall. Busy time
+ * is counted from the last heartbeat; in the poll phase (I/O callbacks) the
+ * idle wait is subtracted, read with uv_metrics_idle_time() from the
+ * watchdog thread (libuv guards it with a mutex for that). Without
+ * UV_METRICS_IDLE_TIME a block in an I/O callback is counted only from the
+ * tick's due time: a lower bound, detected up to interval_ms late, and the
+ * record says "(at least: no idle time measured)".
+ * The watchdog cannot tell a blocked loop from one whose uv_run() has
+ * returned: stop the monitor before leaving uv_run() for good.
  *
  * The monitor's handles are uv_unref()'d: they never keep the loop alive.
  * Threads: start, stop and everything else on the loop happen on the loop's
