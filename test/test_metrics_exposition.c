@@ -120,7 +120,8 @@ static int check_exposition(const char *text) {
         if (strcmp(t, "counter") && strcmp(t, "gauge") && strcmp(t, "histogram") &&
             strcmp(t, "summary") && strcmp(t, "untyped"))
           return FAIL("bad type: %s", buf);
-        snprintf(f.type, sizeof f.type, "%s", t);
+        size_t tl_ = strlen(t);  /* one of the five names above: it fits */
+        memcpy(f.type, t, tl_ + 1);
         if (!strcmp(t, "counter") && (strlen(nm) < 6 || strcmp(nm + strlen(nm) - 6, "_total")))
           return FAIL("counter not named *_total: %s", nm);
       } else {
