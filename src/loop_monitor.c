@@ -237,11 +237,14 @@ static void on_tick(uv_timer_t *h) {
     c->utilization = u < 0 ? 0 : u > 1 ? 1 : u;
   } else {
     c->utilization = -1;
-    if (!m->idle_warned && c->ticks >= 2) {
+    /* A loop that never waits (always busy) reports no idle time either:
+     * give it a few ticks, and say both. */
+    if (!m->idle_warned && c->ticks >= 4) {
       m->idle_warned = 1;
       UVLOG_WARNING_TO(m->log,
-                       "uvlog.loop: utilization unknown: the loop measures no idle time; call "
-                       "uv_loop_configure(loop, UV_METRICS_IDLE_TIME) before uv_run()");
+                       "uvlog.loop: utilization unknown: no idle time measured (call "
+                       "uv_loop_configure(loop, UV_METRICS_IDLE_TIME) before uv_run(); or the "
+                       "loop never waits)");
     }
   }
   m->last_idle_ns = idle;

@@ -31,7 +31,8 @@ struct uv_loop_s;
  *    uv_metrics_idle_time(). libuv measures idle time only on a loop
  *    configured with uv_loop_configure(loop, UV_METRICS_IDLE_TIME) BEFORE it
  *    first runs: without it utilization is reported as -1 ("unknown"), the
- *    metric is omitted, and one WARNING record says why.
+ *    metric is omitted, and one WARNING record (after 4 ticks) says why. A
+ *    loop that never waits in its poll phase looks the same until it does.
  *  - loop iterations (a uv_check_t counts them: libuv 1.44 has no
  *    uv_metrics_info()).
  *  - active handles by type (uv_walk; uv_handle_type_name()), and the
