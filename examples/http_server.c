@@ -273,7 +273,9 @@ static int on_message_complete(http_parser *p) {
   }
   uint64_t rid = ++srv.rid;
   srv.requests++;
-  UVLOG_DEBUG_TO(srv.log, "request rid=%llu url=%s keep_alive=%d", (unsigned long long)rid, c->url, keep);
+  /* Only with uvlog: a NULL logger would format on this thread (last resort). */
+  if (srv.log)
+    UVLOG_DEBUG_TO(srv.log, "request rid=%llu url=%s keep_alive=%d", (unsigned long long)rid, c->url, keep);
   respond(c, status, ctype, body, p->method == HTTP_HEAD ? 0 : blen, keep);
   access_log(method, path, status, blen, (uv_hrtime() - c->t0) / 1000, c->peer, rid);
   free(heap);
@@ -296,8 +298,9 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
   if (nread == 0) return;
   size_t n = http_parser_execute(&c->parser, &settings, buf->base, (size_t)nread);
   if (c->parser.upgrade || n != (size_t)nread || HTTP_PARSER_ERRNO(&c->parser) != HPE_OK) {
-    UVLOG_DEBUG_TO(srv.log, "http parse error from %s: %s", c->peer,
-                   http_errno_name(HTTP_PARSER_ERRNO(&c->parser)));
+    if (srv.log)
+      UVLOG_DEBUG_TO(srv.log, "http parse error from %s: %s", c->peer,
+                     http_errno_name(HTTP_PARSER_ERRNO(&c->parser)));
     conn_close(c);
   }
 }
@@ -343,7 +346,8 @@ static void on_signal(uv_signal_t *h, int signum) {
   (void)h;
   if (srv.stopping) return;
   srv.stopping = 1;
-  UVLOG_NOTICE_TO(srv.log, "http_server: signal %d: shutting down after %llu requests", signum,
+  if (srv.log)
+    UVLOG_NOTICE_TO(srv.log, "http_server: signal %d: shutting down after %llu requests", signum,
                   (unsigned long long)srv.requests);
   /* Order: the monitor first (its watchdog must not see the loop's end as a
    * stall), then every handle; uv_run() then returns and the loop closes. */
@@ -446,7 +450,7 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  UVLOG_NOTICE_TO(srv.log, "http_server: listening on %s:%d", host, bport);
+  if (srv.log) UVLOG_NOTICE_TO(srv.log, "http_server: listening on %s:%d", host, bport);
   printf("listening on %s:%d\n", host, bport);
   fflush(stdout);
 
