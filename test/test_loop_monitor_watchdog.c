@@ -10,7 +10,7 @@
 
 #include "loop_fixture.h"
 
-#define BLOCK_MS 300
+#define BLOCK_MS 500  /* the watchdog has 400 ms to report: margin for a loaded machine */
 #define STALL_MS 100
 
 static uvlog_loop_monitor_t *mon;
