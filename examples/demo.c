@@ -6,7 +6,8 @@
  * Stops on SIGINT/SIGTERM or after --seconds N (default 3), closes the
  * logger and prints how many records were written and dropped.
  *
- *   ./build/examples/demo --seconds 2
+ *   scripts/dev.sh demo                      (builds build-demo/ and runs it)
+ *   ./build-demo/examples/demo --seconds 2   (again, once built)
  */
 #include <pthread.h>
 #include <stdatomic.h>

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 # libc6-dev is only a Recommends of gcc, and apt-get runs with
 # --no-install-recommends below: without it a fresh system has no C headers.
 BUILD_PKGS=(gcc libc6-dev pkg-config meson ninja-build libuv1-dev libhttp-parser-dev)
-TEST_PKGS=(libcriterion-dev rsyslog python3 g++ libspdlog-dev strace prometheus wrk)
+TEST_PKGS=(libcriterion-dev rsyslog python3 g++ libspdlog-dev strace cmake prometheus wrk)
 
 install_missing() {
   local missing=()
@@ -32,7 +32,7 @@ install_missing() {
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-setup() { # setup DIR [meson options...]
+setup_only() { # setup_only DIR [meson options...]: configure, build nothing
   local dir=$1; shift
   local out
   # A directory left by a failed configuration is no build tree: --reconfigure
@@ -45,7 +45,11 @@ setup() { # setup DIR [meson options...]
     echo "meson setup $dir failed (full log: $dir/meson-logs/meson-log.txt)" >&2
     return 1
   fi
-  ninja -C "$dir"
+}
+
+setup() { # setup DIR [meson options...]: configure and build everything
+  setup_only "$@"
+  ninja -C "$1"
 }
 
 # Prints "<passed> <failed> <skipped>" test cases from a build's meson test
@@ -74,9 +78,13 @@ cmd=${1:-}
 case "$cmd" in
   demo)
     install_missing "${BUILD_PKGS[@]}"
-    setup build -Dtests=auto
+    # Its own build tree with only what the demo needs: no test suite, no
+    # benchmarks, and ninja builds the one target (the static library and
+    # examples/demo), so a fresh clone gets there in seconds.
+    setup_only build-demo -Dtests=disabled -Dbench=false
+    ninja -C build-demo examples/demo
     echo "==> running the demo (3 s; Ctrl-C stops it earlier)"
-    ./build/examples/demo --seconds 3
+    ./build-demo/examples/demo --seconds 3
     ;;
   test)
     install_missing "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"

@@ -1,9 +1,11 @@
 /*
- * rsyslog_fixture.h -- runs a private rsyslogd for the interop tests, per
- * ../shared/RECEIVERS.md: its own config, work directory, pid file, unix
- * sockets (RFC 3164 with the special parser, RFC 5424 without) in a temporary
- * directory, and imtcp on 127.0.0.1:<free port>. Never the system's /dev/log
- * or /etc/rsyslog.conf. Every parsed record is written to DIR/out.log as one
+ * rsyslog_fixture.h -- runs a private rsyslogd for the interop tests with
+ * the config the documentation shows, docs/receivers/rsyslog-interop.conf
+ * (found through $UVLOG_SOURCE_ROOT, set by test/meson.build; its DIR and
+ * PORT are replaced): its own work directory, pid file, unix sockets (RFC 3164
+ * with the special parser, RFC 5424 without) in a temporary directory, and
+ * imtcp on 127.0.0.1:<free port>. Never the system's /dev/log or
+ * /etc/rsyslog.conf. Every parsed record is written to DIR/out.log as one
  * "pri=.. ts=.. host=.. app=.. pid=.. msgid=.. sd=.. msg=[..]" line.
  *
  * rsl_start() spawns `rsyslogd -n -f CONF -i PIDFILE` and waits until a TCP
@@ -35,6 +37,7 @@ typedef struct rsl {
   char pidfile[600];
   int port;
   pid_t pid;
+  const char *err; /* set by rsl_init() when the config could not be written */
 } rsl_t;
 
 /* The rsyslogd binary, or NULL when rsyslog is not installed. */
@@ -74,6 +77,53 @@ static inline int rsl_tcp_ready(int port) {
   return ok;
 }
 
+/* Is c part of a name (so "DIR" inside "DIRECTORY" is not a placeholder)? */
+static inline int rsl_namechar(int c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Writes r->conf from docs/receivers/rsyslog-interop.conf, replacing the
+ * words DIR and PORT. Returns NULL or a message. */
+static inline const char *rsl_write_conf(rsl_t *r) {
+  const char *root = getenv("UVLOG_SOURCE_ROOT");
+  if (!root || !*root)
+    return "UVLOG_SOURCE_ROOT is not set (test/meson.build sets it to the source tree)";
+  char tpl[700];
+  snprintf(tpl, sizeof tpl, "%s/docs/receivers/rsyslog-interop.conf", root);
+  FILE *in = fopen(tpl, "r");
+  if (!in) return "cannot read docs/receivers/rsyslog-interop.conf under $UVLOG_SOURCE_ROOT";
+  char *t = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&t, &len);
+  int c;
+  while (mem && (c = fgetc(in)) != EOF) fputc(c, mem);
+  fclose(in);
+  if (!mem || fclose(mem) != 0) {
+    free(t);
+    return "cannot read docs/receivers/rsyslog-interop.conf";
+  }
+  FILE *f = fopen(r->conf, "w");
+  if (!f) {
+    free(t);
+    return "cannot write rsyslog.conf in the test directory";
+  }
+  for (size_t i = 0; i < len;) {
+    int start = i == 0 || !rsl_namechar((unsigned char)t[i - 1]);
+    if (start && strncmp(t + i, "DIR", 3) == 0 && (i + 3 == len || !rsl_namechar((unsigned char)t[i + 3]))) {
+      fputs(r->dir, f);
+      i += 3;
+    } else if (start && strncmp(t + i, "PORT", 4) == 0 &&
+               (i + 4 == len || !rsl_namechar((unsigned char)t[i + 4]))) {
+      fprintf(f, "%d", r->port);
+      i += 4;
+    } else {
+      fputc(t[i++], f);
+    }
+  }
+  free(t);
+  return fclose(f) == 0 ? NULL : "cannot write rsyslog.conf in the test directory";
+}
+
 /* Prepares the directory and config (no daemon yet). */
 static inline void rsl_init(rsl_t *r) {
   memset(r, 0, sizeof *r);
@@ -87,40 +137,14 @@ static inline void rsl_init(rsl_t *r) {
   char work[600];
   snprintf(work, sizeof work, "%s/work", r->dir);
   mkdir(work, 0700);
-  FILE *f = fopen(r->conf, "w");
-  if (!f) return;
-  fprintf(f,
-          "global(workDirectory=\"%s/work\" maxMessageSize=\"256k\"\n"
-          "       parser.escapeControlCharactersOnReceive=\"off\"\n"
-          "       processInternalMessages=\"on\" abortOnUncleanConfig=\"on\")\n"
-          "main_queue(queue.workerThreads=\"1\")\n"
-          "module(load=\"imuxsock\" SysSock.Use=\"off\")\n"
-          "module(load=\"imtcp\")\n"
-          "input(type=\"imuxsock\" Socket=\"%s\" CreatePath=\"on\"\n"
-          "      RateLimit.Interval=\"0\" UseSysTimeStamp=\"off\" IgnoreTimestamp=\"off\")\n"
-          "input(type=\"imuxsock\" Socket=\"%s\" UseSpecialParser=\"off\"\n"
-          "      RateLimit.Interval=\"0\" UseSysTimeStamp=\"off\" IgnoreTimestamp=\"off\")\n"
-          "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"%d\")\n"
-          "template(name=\"fields\" type=\"list\") {\n"
-          "  constant(value=\"pri=\") property(name=\"pri\")\n"
-          "  constant(value=\" ts=\") property(name=\"timestamp\" dateFormat=\"rfc3339\")\n"
-          "  constant(value=\" host=\") property(name=\"hostname\")\n"
-          "  constant(value=\" app=\") property(name=\"app-name\")\n"
-          "  constant(value=\" pid=\") property(name=\"procid\")\n"
-          "  constant(value=\" msgid=\") property(name=\"msgid\")\n"
-          "  constant(value=\" sd=\") property(name=\"structured-data\")\n"
-          "  constant(value=\" msg=[\") property(name=\"msg\") constant(value=\"]\\n\")\n"
-          "}\n"
-          "if $inputname == \"rsyslogd\" then { action(type=\"omfile\" file=\"%s/internal.log\") stop }\n"
-          "action(type=\"omfile\" file=\"%s\" template=\"fields\")\n",
-          r->dir, r->sock3164, r->sock5424, r->port, r->dir, r->out);
-  fclose(f);
+  r->err = rsl_write_conf(r);
 }
 
 /* Starts rsyslogd and waits until it is ready. Returns NULL or a message. */
 static inline const char *rsl_start(rsl_t *r) {
   const char *bin = rsl_binary();
   if (!bin) return "rsyslogd is not installed (apt-get install rsyslog; see the README set-up)";
+  if (r->err) return r->err;
   if (r->port <= 0) return "no free port";
   unlink(r->pidfile); /* a SIGKILLed daemon leaves it behind */
   char errpath[700];
