@@ -321,6 +321,7 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
 
 #include "uvlog/sink.h"
 #include "uvlog/sinks.h"
+#include "uvlog/loop.h"
 
 #ifdef __cplusplus
 }

@@ -13,8 +13,8 @@ cd "$(dirname "$0")/.."
 
 # libc6-dev is only a Recommends of gcc, and apt-get runs with
 # --no-install-recommends below: without it a fresh system has no C headers.
-BUILD_PKGS=(gcc libc6-dev pkg-config meson ninja-build libuv1-dev)
-TEST_PKGS=(libcriterion-dev rsyslog python3 g++ libspdlog-dev strace cmake)
+BUILD_PKGS=(gcc libc6-dev pkg-config meson ninja-build libuv1-dev libhttp-parser-dev)
+TEST_PKGS=(libcriterion-dev rsyslog python3 g++ libspdlog-dev strace cmake prometheus wrk)
 
 install_missing() {
   local missing=()
