@@ -40,16 +40,24 @@ typedef struct uvlog_file_options {
   int fsync_on_flush;            /* 1: the sink's flush calls fdatasync(); default 0
                                     (flush has nothing to do: every write(2) has
                                     already handed the bytes to the kernel) */
+  int follow_symlinks;           /* 1: a symbolic link at the path's last
+                                    component is followed; default 0: refused
+                                    with -ELOOP (O_NOFOLLOW) */
 } uvlog_file_options_t;
 
 #define UVLOG_FILE_MAX_KEEP 1000
 
 /** Fills `fo` with the defaults above. */
 UVLOG_EXPORT void uvlog_file_options_init(uvlog_file_options_t *fo);
-/** A sink appending to `path` (O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, created
- *  with `mode` as filtered by the process umask, like open(2)). The path is
- *  opened now, so an unwritable path fails here with -errno (-ENOENT,
- *  -ENOTDIR, -EACCES, -EISDIR...); a relative path is made absolute.
+/** A sink appending to `path` (O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC|O_NONBLOCK,
+ *  O_NOFOLLOW unless follow_symlinks; created with `mode` as filtered by the
+ *  process umask, like open(2)). The path is opened now, so an unwritable
+ *  path fails here with -errno (-ENOENT, -ENOTDIR, -EACCES, -EISDIR, -ELOOP
+ *  for a symbolic link, -ENXIO for a FIFO without a reader...); a relative
+ *  path is made absolute. A regular file is written blocking; anything else
+ *  stays non-blocking and a full one is waited for at most 1 s (then records
+ *  are dropped and counted). A write that fails part-way (ENOSPC) is cut back
+ *  so the file never holds a partial record.
  *  `opts` may be NULL. Rotation happens only between records: by size before
  *  the record that would take the file past rotate_size (a longer record goes
  *  alone into a fresh file); by time before the first record whose timestamp

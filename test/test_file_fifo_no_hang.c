@@ -1,0 +1,66 @@
+/*
+ * test_file_fifo_no_hang.c -- a file sink on a FIFO never hangs: creating
+ * it on a FIFO without a reader fails at once with -ENXIO, and a reader that
+ * stops reading costs the listener one bounded wait, after which records are
+ * dropped and counted, so flush and close return.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "net_fixture.h"
+#include "uvlog.h"
+
+static char dir[512], fifo[600];
+
+static void setup(void) {
+  nf_mkdtemp(dir, sizeof dir, "fifo");
+  snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+  cr_assert_eq(mkfifo(fifo, 0600), 0);
+}
+
+static void teardown(void) { nf_rmtree(dir); }
+
+Test(file_fifo_no_hang, create_on_a_fifo_without_reader_fails_at_once, .init = setup,
+     .fini = teardown, .timeout = 30) {
+  uvlog_sink_t *s = NULL;
+  int64_t t0 = nf_now_ms();
+  cr_assert_eq(uvlog_sink_file_create(&s, fifo, NULL), -ENXIO);
+  cr_assert_lt(nf_now_ms() - t0, 1000);
+  cr_assert_null(s);
+}
+
+Test(file_fifo_no_hang, a_reader_that_stops_costs_one_bounded_wait, .init = setup,
+     .fini = teardown, .timeout = 60) {
+  int rd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader that never reads */
+  cr_assert_geq(rd, 0);
+  uvlog_t *log;
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
+  cr_assert_eq(uvlog_sink_file_create(&s, fifo, NULL), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  static char msg[1000];
+  memset(msg, 'x', sizeof msg);
+  int64_t t0 = nf_now_ms();
+  /* 20 batches of 100 KiB: the 64 KiB pipe is full after the first. */
+  for (int b = 0; b < 20; b++) {
+    for (int i = 0; i < 100; i++)
+      NF_LOG_OK(uvlog_log_text(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, msg, sizeof msg));
+    uvlog_logger_flush(log, 30000);
+  }
+  uvlog_logger_close(log);
+  int64_t took = nf_now_ms() - t0;
+  uvlog_sink_stats_t st;
+  uvlog_sink_stats(s, &st);
+  cr_assert_lt(took, 4000, "20 batches to a stopped reader took %lld ms", (long long)took);
+  cr_assert_gt(st.dropped, 1900, "dropped %llu", (unsigned long long)st.dropped);
+  cr_assert_eq(st.last_error, -EAGAIN);
+  uvlog_logger_destroy(log);
+  close(rd);
+}

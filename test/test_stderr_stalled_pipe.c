@@ -1,0 +1,50 @@
+/*
+ * test_stderr_stalled_pipe.c -- the stderr sink on a non-blocking pipe whose
+ * reader stopped: the listener waits once (about 1 s), not once per batch;
+ * the records it could not write are counted as dropped; flush and close
+ * return.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net_fixture.h"
+#include "uvlog.h"
+
+Test(stderr_stalled_pipe, a_stopped_reader_costs_one_wait_and_the_loss_is_counted,
+     .timeout = 60) {
+  int p[2];
+  cr_assert_eq(pipe(p), 0);
+  cr_assert_eq(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+  int saved = dup(2);
+  cr_assert_eq(dup2(p[1], 2), 2);
+  uvlog_t *log;
+  uvlog_sink_t *s;
+  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
+  cr_assert_eq(uvlog_sink_stderr_create(&s), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  static char msg[1000];
+  memset(msg, 'y', sizeof msg);
+  int64_t t0 = nf_now_ms();
+  for (int b = 0; b < 10; b++) {
+    for (int i = 0; i < 100; i++)
+      NF_LOG_OK(uvlog_log_text(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, msg, sizeof msg));
+    uvlog_logger_flush(log, 30000);
+  }
+  uvlog_logger_close(log);
+  int64_t took = nf_now_ms() - t0;
+  dup2(saved, 2);
+  close(saved);
+  uvlog_sink_stats_t st;
+  uvlog_sink_stats(s, &st);
+  cr_assert_lt(took, 3000, "10 batches to a stopped reader took %lld ms", (long long)took);
+  cr_assert_gt(st.dropped, 900, "dropped %llu", (unsigned long long)st.dropped);
+  cr_assert_eq(st.last_error, -EAGAIN);
+  uvlog_logger_destroy(log);
+  close(p[0]);
+  close(p[1]);
+}
