@@ -104,8 +104,11 @@ UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
  *    So is a datagram the kernel refuses (EMSGSIZE: larger than the socket's
  *    send buffer allows) or any other send error than those above.
  *  - flush returns UVLOG_PENDING until the buffer present at the call is sent,
- *    or flush_timeout_ms passes (UVLOG_ETIMEDOUT); while the daemon is away
- *    it fails at once with -ENOTCONN (the records stay buffered).
+ *    or flush_timeout_ms passes (UVLOG_ETIMEDOUT; later flushes then fail at
+ *    once with UVLOG_ETIMEDOUT until a datagram is sent); while the daemon is
+ *    away it fails at once with the error that took it away (e.g. -ENOENT,
+ *    -ECONNREFUSED; the records stay buffered). A flush whose records were
+ *    dropped completes with the drop's error.
  *  - If the socket is missing when the logger starts, the error is reported
  *    and the sink keeps trying (unless fail_if_missing: then
  *    uvlog_logger_start() fails with that error, e.g. -ENOENT).
@@ -152,12 +155,18 @@ UVLOG_EXPORT int uvlog_sink_syslog_create(uvlog_sink_t **out, const uvlog_syslog
  *    exceed the bound is dropped (the newest: the backlog keeps its order)
  *    and counted.
  *  - flush returns UVLOG_PENDING until the backlog present at the call is
- *    written to the kernel, or flush_timeout_ms passes (UVLOG_ETIMEDOUT);
- *    while waiting to reconnect after a failure it fails at once with
- *    -ENOTCONN (the records stay in the backlog). So uvlog_logger_close() with a dead receiver takes about
- *    close_timeout_ms, not the flush deadline too.
- *  - close gives the backlog close_timeout_ms to be written, then drops and
- *    counts what is left.
+ *    written to the kernel, or flush_timeout_ms passes (UVLOG_ETIMEDOUT;
+ *    later flushes then fail at once with UVLOG_ETIMEDOUT until a write
+ *    completes); while waiting to reconnect after a failure it fails at once
+ *    with that failure's error (e.g. -ECONNREFUSED, UV_EOF, UV_EAI_NONAME:
+ *    the root cause stays the sink's last_error; the records stay in the
+ *    backlog). A flush whose records were dropped completes with the drop's
+ *    error.
+ *  - close gives the backlog close_timeout_ms, counted from when flushing
+ *    began with no write completing since (normally the logger's final
+ *    flush), then drops and counts what is left: a close with a receiver
+ *    that stopped reading takes at most max(flush_timeout_ms,
+ *    close_timeout_ms). (Same rules for the syslog sink.)
  * Loss and duplication: a record counts as delivered once the kernel took
  * all its bytes (the uv_write completed). Bytes in the kernel's buffers, on
  * the wire or in the receiver's buffers when the connection dies are lost

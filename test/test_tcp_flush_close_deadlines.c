@@ -1,0 +1,113 @@
+/*
+ * test_tcp_flush_close_deadlines.c -- with a TCP receiver that accepts and
+ * never reads, the sink's flush ends (UVLOG_ETIMEDOUT) within its
+ * flush_timeout_ms even though the logger's periodic flush keeps asking, and
+ * the logger's close takes about close_timeout_ms, not the close guard too.
+ * The receiver is a socket the test accepts and never reads, with a small
+ * receive buffer; the test logs in small paced bursts until the sink's
+ * backlog overflows (so the connection is certainly full) before timing
+ * anything.
+ */
+#include <criterion/criterion.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "net_fixture.h"
+#include "uvlog.h"
+
+typedef struct stuck {
+  int lfd, cfd;
+  uvlog_t *log;
+  uvlog_sink_t *sink;
+} stuck_t;
+
+static int listen_small(int *port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  cr_assert_geq(fd, 0);
+  int small = 4096;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  cr_assert_eq(bind(fd, (struct sockaddr *)&a, len), 0);
+  cr_assert_eq(listen(fd, 4), 0);
+  cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+  *port = ntohs(a.sin_port);
+  return fd;
+}
+
+/* A logger with one TCP sink connected to a receiver that never reads, and
+ * a backlog that has overflowed. */
+static void stuck_start(stuck_t *t) {
+  int port;
+  char ps[16];
+  t->lfd = listen_small(&port);
+  snprintf(ps, sizeof ps, "%d", port);
+  uvlog_tcp_options_t o;
+  uvlog_tcp_options_init(&o);
+  o.host = "127.0.0.1";
+  o.port = ps;
+  o.backlog_bytes = 256 << 10;
+  o.flush_timeout_ms = 1000;
+  o.close_timeout_ms = 1000;
+  cr_assert_eq(uvlog_sink_tcp_create(&t->sink, &o), 0);
+  uvlog_options_t lo;
+  uvlog_options_init(&lo); /* periodic flush every 1000 ms */
+  lo.overflow = UVLOG_OVERFLOW_BLOCK;
+  cr_assert_eq(uvlog_logger_create(&t->log, &lo), 0);
+  cr_assert_eq(uvlog_sink_add(t->log, t->sink), 0);
+  cr_assert_eq(uvlog_logger_start(t->log), 0);
+  struct pollfd p = {t->lfd, POLLIN, 0};
+  cr_assert_eq(poll(&p, 1, 10000), 1, "the sink did not connect");
+  t->cfd = accept(t->lfd, NULL, NULL);
+  cr_assert_geq(t->cfd, 0);
+  /* Small paced bursts (16 KiB every ms), far below the backlog bound: the
+   * backlog overflows only once the kernel's buffers are full and writes
+   * stop completing. */
+  static char msg[1000];
+  memset(msg, 'z', sizeof msg);
+  uvlog_sink_stats_t st = {0};
+  for (int64_t end = nf_now_ms() + 30000; st.dropped == 0 && nf_now_ms() < end;) {
+    for (int i = 0; i < 16; i++)
+      NF_LOG_OK(uvlog_log_text(t->log, UVLOG_LEVEL_INFO, NULL, 0, NULL, msg, sizeof msg));
+    nf_sleep_ms(1);
+    uvlog_sink_stats(t->sink, &st);
+  }
+  cr_assert_gt(st.dropped, 0, "the connection never filled up");
+}
+
+static void stuck_end(stuck_t *t) {
+  uvlog_logger_destroy(t->log);
+  close(t->cfd);
+  close(t->lfd);
+}
+
+Test(tcp_flush_close_deadlines, flush_ends_within_flush_timeout, .timeout = 60) {
+  stuck_t t;
+  stuck_start(&t);
+  int64_t t0 = nf_now_ms();
+  uvlog_logger_flush(t.log, 8000); /* what it returns is the logger's business */
+  int64_t took = nf_now_ms() - t0;
+  uvlog_sink_stats_t st;
+  uvlog_sink_stats(t.sink, &st);
+  cr_assert_lt(took, 1500, "flush took %lld ms (flush_timeout_ms 1000)", (long long)took);
+  cr_assert_eq(st.last_error, UVLOG_ETIMEDOUT, "last error %d", st.last_error);
+  stuck_end(&t);
+}
+
+Test(tcp_flush_close_deadlines, close_takes_about_close_timeout, .timeout = 60) {
+  stuck_t t;
+  stuck_start(&t);
+  int64_t t0 = nf_now_ms();
+  cr_assert_eq(uvlog_logger_close(t.log), 0);
+  int64_t took = nf_now_ms() - t0;
+  cr_assert_lt(took, 1600, "close took %lld ms (close_timeout_ms 1000)", (long long)took);
+  stuck_end(&t);
+}
