@@ -140,9 +140,11 @@ UVLOG_EXPORT void uvlog_syslog_options_init(uvlog_syslog_options_t *o);
 UVLOG_EXPORT int uvlog_sink_syslog_create(uvlog_sink_t **out, const uvlog_syslog_options_t *opts);
 
 /* --- TCP ------------------------------------------------------------------
- * Streams records to host:port over TCP from the listener's loop. The name is
- * resolved asynchronously (uv_getaddrinfo, IPv4 and IPv6; every address is
- * tried in order) at each (re)connect.
+ * Streams records to host:port over TCP from the listener's loop. At each
+ * (re)connect an IPv4/IPv6 literal is used as it is, and a name is resolved
+ * by getaddrinfo() on a thread of its own (never on libuv's shared thread
+ * pool, which the application's uv_queue_work() jobs could hold); every
+ * address is tried in order.
  *  - Framing UVLOG_TCP_OCTET_COUNTING: RFC 5424 records framed per RFC 6587
  *    section 3.4.1, "LEN SP MSG" (rsyslog imtcp, syslog-ng syslog()). Default
  *    format RFC 5424. A trailing newline of the rendered record is removed.

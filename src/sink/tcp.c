@@ -7,7 +7,7 @@
  *
  * STATES
  *   IDLE        not opened yet (or closed)
- *   RESOLVING   uv_getaddrinfo in progress
+ *   RESOLVING   a name being resolved on its own thread (resolve.h)
  *   CONNECTING  uv_tcp_connect to addrs[i] in progress (timer = deadline)
  *   CONNECTED   writing; at most one uv_write in flight
  *   WAITING     backoff timer running before the next resolve
@@ -41,6 +41,7 @@
 #include <uv.h>
 
 #include "netq.h"
+#include "resolve.h"
 #include "uvlog.h"
 
 enum { ST_IDLE, ST_RESOLVING, ST_CONNECTING, ST_CONNECTED, ST_WAITING };
@@ -61,7 +62,7 @@ typedef struct tcp_sink {
   uv_timer_t timer;        /* backoff wait, or connect deadline */
   uv_timer_t flush_timer;  /* flush deadline */
   uv_timer_t close_timer;  /* delivery deadline at close */
-  uv_getaddrinfo_t *gai;   /* in progress, or NULL */
+  uvlog_resolver_t *gai;   /* a name being resolved (resolve.h), or NULL */
   struct addrinfo *addrs;  /* resolved list */
   struct addrinfo *next;   /* next address to try */
   int addr_err;            /* why the last address failed */
@@ -149,7 +150,7 @@ static void tcp_drop(tcp_sink_t *ts, size_t n, int err) {
 
 static void tcp_free(tcp_sink_t *ts) {
   uvlog_streamq_free(&ts->q);
-  if (ts->addrs) uv_freeaddrinfo(ts->addrs);
+  if (ts->addrs) freeaddrinfo(ts->addrs);
   free(ts->host);
   free(ts);
 }
@@ -196,43 +197,27 @@ static void tcp_fail(tcp_sink_t *ts, int err) {
 
 /* ---- resolve and connect ------------------------------------------------ */
 
-static void tcp_gai_cb(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
-  tcp_sink_t *ts = req->data;
-  free(req);
-  if (!ts) { /* the sink finished while resolving */
-    if (res) uv_freeaddrinfo(res);
-    return;
-  }
+static void tcp_resolved(void *arg, int status, struct addrinfo *res) {
+  tcp_sink_t *ts = arg;
   ts->gai = NULL;
-  if (status != 0 || !res) {
-    if (res) uv_freeaddrinfo(res);
-    tcp_fail(ts, status ? status : UV_EAI_NONAME);
+  if (status != 0) {
+    tcp_fail(ts, status);
     return;
   }
-  if (ts->addrs) uv_freeaddrinfo(ts->addrs);
+  if (ts->addrs) freeaddrinfo(ts->addrs);
   ts->addrs = ts->next = res;
   ts->addr_err = 0;
   tcp_try_next(ts);
 }
 
+/* A numeric host is converted at once; a name is resolved on its own
+ * thread (resolve.h), never on libuv's shared pool. */
 static void tcp_start_resolve(tcp_sink_t *ts) {
-  uv_getaddrinfo_t *req = malloc(sizeof *req);
-  if (!req) { tcp_fail(ts, UVLOG_ENOMEM); return; }
-  req->data = ts;
-  struct addrinfo hints;
-  memset(&hints, 0, sizeof hints);
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_protocol = IPPROTO_TCP;
-  hints.ai_flags = AI_NUMERICSERV; /* no AI_ADDRCONFIG: it hides 127.0.0.1 on hosts with only a loopback */
+  struct addrinfo *res = NULL;
   ts->state = ST_RESOLVING;
-  int rc = uv_getaddrinfo(ts->loop, req, tcp_gai_cb, ts->host, ts->port, &hints);
-  if (rc != 0) {
-    free(req);
-    tcp_fail(ts, rc);
-    return;
-  }
-  ts->gai = req;
+  int rc = uvlog_resolve_start(ts->loop, ts->host, ts->port, tcp_resolved, ts, &ts->gai, &res);
+  if (rc != 0) tcp_fail(ts, rc);
+  else if (!ts->gai) tcp_resolved(ts, 0, res);
 }
 
 static void tcp_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
@@ -417,7 +402,8 @@ static int tcp_reopen(uvlog_sink_t *sink) {
 static void tcp_finish(tcp_sink_t *ts) {
   ts->finished = 1;
   ts->state = ST_IDLE;
-  if (ts->gai) { ts->gai->data = NULL; uv_cancel((uv_req_t *)ts->gai); ts->gai = NULL; }
+  uvlog_resolve_cancel(ts->gai);
+  ts->gai = NULL;
   /* Records in flight are dropped by tcp_write_cb (UV_ECANCELED); the rest now. */
   size_t left = ts->q.pending_recs;
   ts->q.pending_recs = 0;
