@@ -2,7 +2,8 @@
  * net_fixture.h -- helpers shared by the syslog, TCP and interop tests:
  * per-test temporary directories, sleeping, waiting on a condition with a
  * deadline (never asserted on: a deadline only turns a hang into a failure),
- * and reading files. Header-only (static functions); include it once per
+ * reading files, a loopback socket, a started logger with one sink, and
+ * logging in flushed batches. Header-only (static functions); include it once per
  * test executable.
  */
 #ifndef UVLOG_TEST_NET_FIXTURE_H
@@ -21,15 +22,20 @@
     if (nf_rc_ != 0) cr_assert_fail("%s returned %d", #call, nf_rc_);       \
   } while (0)
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "uvlog.h"
 
 /* strstr without the sanitizers' per-call strlen of the haystack (which makes
  * a scan of a large file for many matches quadratic under ASan). */
@@ -146,6 +152,51 @@ static inline size_t nf_count_lines(const char *path) {
   for (size_t i = 0; i < len; i++) n += b[i] == '\n';
   free(b);
   return n;
+}
+
+/* A TCP socket bound to 127.0.0.1 on a free port, not listening yet (connects
+ * to it are refused until listen()). Stores the port as text in `port`. */
+static inline int nf_loopback_socket(char *port, size_t cap) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || bind(fd, (struct sockaddr *)&a, len) != 0 ||
+      getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+    fprintf(stderr, "loopback socket: %s\n", strerror(errno));
+    abort();
+  }
+  snprintf(port, cap, "%d", ntohs(a.sin_port));
+  return fd;
+}
+
+/* A logger (default options but `overflow`) with one sink, started. */
+static inline uvlog_t *nf_logger_with(uvlog_sink_t *sink, uvlog_overflow_t overflow) {
+  uvlog_t *log = NULL;
+  uvlog_options_t o;
+  uvlog_options_init(&o);
+  o.overflow = overflow;
+  if (uvlog_logger_create(&log, &o) != 0 || uvlog_sink_add(log, sink) != 0 ||
+      uvlog_logger_start(log) != 0)
+    abort();
+  return log;
+}
+
+/* Logs `batches` batches of `per` copies of msg[0..len), flushing after each
+ * (whatever the flush returns), then closes the logger. Returns the ms it
+ * all took. */
+static inline int64_t nf_log_batches_then_close(uvlog_t *log, int batches, int per,
+                                                const char *msg, size_t len) {
+  int64_t t0 = nf_now_ms();
+  for (int b = 0; b < batches; b++) {
+    for (int i = 0; i < per; i++)
+      if (uvlog_log_text(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, msg, len) != 0) abort();
+    uvlog_logger_flush(log, 30000);
+  }
+  uvlog_logger_close(log);
+  return nf_now_ms() - t0;
 }
 
 #endif /* UVLOG_TEST_NET_FIXTURE_H */

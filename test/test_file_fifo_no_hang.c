@@ -39,23 +39,13 @@ Test(file_fifo_no_hang, a_reader_that_stops_costs_one_bounded_wait, .init = setu
      .fini = teardown, .timeout = 60) {
   int rd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader that never reads */
   cr_assert_geq(rd, 0);
-  uvlog_t *log;
   uvlog_sink_t *s;
-  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
   cr_assert_eq(uvlog_sink_file_create(&s, fifo, NULL), 0);
-  cr_assert_eq(uvlog_sink_add(log, s), 0);
-  cr_assert_eq(uvlog_logger_start(log), 0);
+  uvlog_t *log = nf_logger_with(s, UVLOG_OVERFLOW_DROP);
   static char msg[1000];
   memset(msg, 'x', sizeof msg);
-  int64_t t0 = nf_now_ms();
   /* 20 batches of 100 KiB: the 64 KiB pipe is full after the first. */
-  for (int b = 0; b < 20; b++) {
-    for (int i = 0; i < 100; i++)
-      NF_LOG_OK(uvlog_log_text(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, msg, sizeof msg));
-    uvlog_logger_flush(log, 30000);
-  }
-  uvlog_logger_close(log);
-  int64_t took = nf_now_ms() - t0;
+  int64_t took = nf_log_batches_then_close(log, 20, 100, msg, sizeof msg);
   uvlog_sink_stats_t st;
   uvlog_sink_stats(s, &st);
   cr_assert_lt(took, 4000, "20 batches to a stopped reader took %lld ms", (long long)took);

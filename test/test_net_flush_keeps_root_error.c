@@ -16,27 +16,10 @@
 #include "net_fixture.h"
 #include "uvlog.h"
 
-/* A loopback port nobody listens on. */
-static int closed_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  cr_assert_eq(bind(fd, (struct sockaddr *)&a, len), 0);
-  cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 /* Starts a logger with `s`, waits for the sink's first error, logs one
  * record, flushes, and returns the sink's last error. */
 static int last_error_after_flush(uvlog_sink_t *s) {
-  uvlog_t *log;
-  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
-  cr_assert_eq(uvlog_sink_add(log, s), 0);
-  cr_assert_eq(uvlog_logger_start(log), 0);
+  uvlog_t *log = nf_logger_with(s, UVLOG_OVERFLOW_DROP);
   uvlog_sink_stats_t st = {0};
   for (int64_t end = nf_now_ms() + 10000; st.errors == 0 && nf_now_ms() < end; nf_sleep_ms(5))
     uvlog_sink_stats(s, &st);
@@ -50,7 +33,7 @@ static int last_error_after_flush(uvlog_sink_t *s) {
 
 Test(net_flush_keeps_root_error, tcp_connection_refused, .timeout = 60) {
   char ps[16];
-  snprintf(ps, sizeof ps, "%d", closed_port());
+  close(nf_loopback_socket(ps, sizeof ps)); /* a port nobody listens on */
   uvlog_tcp_options_t o;
   uvlog_tcp_options_init(&o);
   o.host = "127.0.0.1";

@@ -21,22 +21,12 @@ Test(stderr_stalled_pipe, a_stopped_reader_costs_one_wait_and_the_loss_is_counte
   cr_assert_eq(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
   int saved = dup(2);
   cr_assert_eq(dup2(p[1], 2), 2);
-  uvlog_t *log;
   uvlog_sink_t *s;
-  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
   cr_assert_eq(uvlog_sink_stderr_create(&s), 0);
-  cr_assert_eq(uvlog_sink_add(log, s), 0);
-  cr_assert_eq(uvlog_logger_start(log), 0);
+  uvlog_t *log = nf_logger_with(s, UVLOG_OVERFLOW_DROP);
   static char msg[1000];
   memset(msg, 'y', sizeof msg);
-  int64_t t0 = nf_now_ms();
-  for (int b = 0; b < 10; b++) {
-    for (int i = 0; i < 100; i++)
-      NF_LOG_OK(uvlog_log_text(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, msg, sizeof msg));
-    uvlog_logger_flush(log, 30000);
-  }
-  uvlog_logger_close(log);
-  int64_t took = nf_now_ms() - t0;
+  int64_t took = nf_log_batches_then_close(log, 10, 100, msg, sizeof msg);
   dup2(saved, 2);
   close(saved);
   uvlog_sink_stats_t st;

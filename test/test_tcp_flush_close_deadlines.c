@@ -26,30 +26,20 @@ typedef struct stuck {
   uvlog_sink_t *sink;
 } stuck_t;
 
-static int listen_small(int *port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  cr_assert_geq(fd, 0);
+/* A receiver that will never read, with a small receive buffer. */
+static int listen_small(char *port, size_t cap) {
+  int fd = nf_loopback_socket(port, cap);
   int small = 4096;
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  cr_assert_eq(bind(fd, (struct sockaddr *)&a, len), 0);
   cr_assert_eq(listen(fd, 4), 0);
-  cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-  *port = ntohs(a.sin_port);
   return fd;
 }
 
 /* A logger with one TCP sink connected to a receiver that never reads, and
  * a backlog that has overflowed. */
 static void stuck_start(stuck_t *t) {
-  int port;
   char ps[16];
-  t->lfd = listen_small(&port);
-  snprintf(ps, sizeof ps, "%d", port);
+  t->lfd = listen_small(ps, sizeof ps);
   uvlog_tcp_options_t o;
   uvlog_tcp_options_init(&o);
   o.host = "127.0.0.1";
@@ -58,12 +48,7 @@ static void stuck_start(stuck_t *t) {
   o.flush_timeout_ms = 1000;
   o.close_timeout_ms = 1000;
   cr_assert_eq(uvlog_sink_tcp_create(&t->sink, &o), 0);
-  uvlog_options_t lo;
-  uvlog_options_init(&lo); /* periodic flush every 1000 ms */
-  lo.overflow = UVLOG_OVERFLOW_BLOCK;
-  cr_assert_eq(uvlog_logger_create(&t->log, &lo), 0);
-  cr_assert_eq(uvlog_sink_add(t->log, t->sink), 0);
-  cr_assert_eq(uvlog_logger_start(t->log), 0);
+  t->log = nf_logger_with(t->sink, UVLOG_OVERFLOW_BLOCK); /* periodic flush every 1000 ms */
   struct pollfd p = {t->lfd, POLLIN, 0};
   cr_assert_eq(poll(&p, 1, 10000), 1, "the sink did not connect");
   t->cfd = accept(t->lfd, NULL, NULL);

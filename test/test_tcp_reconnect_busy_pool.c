@@ -42,24 +42,10 @@ static int pool_size(void) {
   return n > 0 ? n : 4;
 }
 
-/* Bound to a free loopback port, not listening yet (connects are refused). */
-static int bound_socket(char *port, size_t cap) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  cr_assert_eq(bind(fd, (struct sockaddr *)&a, len), 0);
-  cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-  snprintf(port, cap, "%d", ntohs(a.sin_port));
-  return fd;
-}
-
 Test(tcp_reconnect_busy_pool, reconnect_is_prompt_with_the_pool_saturated, .timeout = 60) {
   NF_REQUIRE_RESOLVES("localhost");
   char port[16];
-  int lfd = bound_socket(port, sizeof port);
+  int lfd = nf_loopback_socket(port, sizeof port); /* refuses until listen() */
   uvlog_tcp_options_t o;
   uvlog_tcp_options_init(&o);
   o.host = "localhost";
@@ -67,10 +53,7 @@ Test(tcp_reconnect_busy_pool, reconnect_is_prompt_with_the_pool_saturated, .time
   o.reconnect_min_ms = o.reconnect_max_ms = 100;
   uvlog_sink_t *s;
   cr_assert_eq(uvlog_sink_tcp_create(&s, &o), 0);
-  uvlog_t *log;
-  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
-  cr_assert_eq(uvlog_sink_add(log, s), 0);
-  cr_assert_eq(uvlog_logger_start(log), 0);
+  uvlog_t *log = nf_logger_with(s, UVLOG_OVERFLOW_DROP);
   uvlog_sink_stats_t st = {0};
   for (int64_t end = nf_now_ms() + 10000; st.errors == 0 && nf_now_ms() < end; nf_sleep_ms(5))
     uvlog_sink_stats(s, &st);
