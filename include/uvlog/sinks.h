@@ -164,11 +164,13 @@ UVLOG_EXPORT int uvlog_sink_syslog_create(uvlog_sink_t **out, const uvlog_syslog
  *    the root cause stays the sink's last_error; the records stay in the
  *    backlog). A flush whose records were dropped completes with the drop's
  *    error.
- *  - close gives the backlog close_timeout_ms, counted from when flushing
- *    began with no write completing since (normally the logger's final
- *    flush), then drops and counts what is left: a close with a receiver
+ *  - close gives the backlog close_timeout_ms, then drops and counts what is
+ *    left. The deadline counts from when a flush began waiting on a
+ *    connected receiver with no write completing since (normally the
+ *    logger's final flush), else from the close: a close with a receiver
  *    that stopped reading takes at most max(flush_timeout_ms,
- *    close_timeout_ms). (Same rules for the syslog sink.)
+ *    close_timeout_ms), with a refusing one about close_timeout_ms. (Same
+ *    rules for the syslog sink.)
  * Loss and duplication: a record counts as delivered once the kernel took
  * all its bytes (the uv_write completed). Bytes in the kernel's buffers, on
  * the wire or in the receiver's buffers when the connection dies are lost

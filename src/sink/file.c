@@ -171,6 +171,7 @@ static int file_reopen_path(file_sink_t *fs, int boundary) {
   if (err) return err;
   if (fs->fd >= 0) close(fs->fd);
   fs->fd = fd;
+  fs->io = (uvlog_fdio_t){0}; /* a new file: nothing stalled or torn */
   fs->size = size;
   fs->need_open = 0;
   if (boundary) file_set_boundary(fs, mtime);

@@ -213,8 +213,8 @@ int uvlog_flushw_begin(uvlog_flushw_t *w, uint64_t fin, uint64_t enq, int away_e
     w->drop_err = 0;
     return rc;
   }
-  if (w->stuck_ms == 0) w->stuck_ms = now_ms ? now_ms : 1;
   if (away_err) return away_err;
+  if (w->stuck_ms == 0) w->stuck_ms = now_ms ? now_ms : 1;
   if (w->stalled || timeout_ms == 0) return UVLOG_ETIMEDOUT;
   w->target = enq;
   *start_timer = w->n++ == 0;

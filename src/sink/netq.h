@@ -122,13 +122,14 @@ void uvlog_frame(int framing, const char *text, size_t len, uvlog_buf_t *out);
  *     UVLOG_ETIMEDOUT until a record is delivered (so the logger's periodic
  *     flush cannot keep re-arming a wait that will not end);
  *   - a flush whose records were dropped completes with the drop's error;
- *   - close gives the buffer close_timeout_ms counted from when flushing
- *     began without a record being delivered since (uvlog_flushw_close_ms). */
+ *   - close gives the buffer close_timeout_ms counted from when a flush
+ *     began waiting (the receiver there, not taking records) with no record
+ *     delivered since, else from the close (uvlog_flushw_close_ms). */
 typedef struct uvlog_flushw {
   unsigned n;          /* flushes pending (returned UVLOG_PENDING) */
   uint64_t target;     /* fin value that completes them */
   int stalled;         /* a flush timed out; nothing delivered since */
-  uint64_t stuck_ms;   /* when flushing began with nothing delivered since; 0: not */
+  uint64_t stuck_ms;   /* when a flush began waiting, nothing delivered since; 0: not */
   int drop_err;        /* the first drop error since a flush last completed */
 } uvlog_flushw_t;
 
