@@ -27,7 +27,7 @@ static void setup(void) {
 static void teardown(void) { nf_rmtree(dir); }
 
 Test(file_fifo_no_hang, create_on_a_fifo_without_reader_fails_at_once, .init = setup,
-     .fini = teardown, .timeout = 30) {
+     .fini = teardown, .timeout = 60) {
   uvlog_sink_t *s = NULL;
   int64_t t0 = nf_now_ms();
   cr_assert_eq(uvlog_sink_file_create(&s, fifo, NULL), -ENXIO);
