@@ -13,7 +13,11 @@
 /* --- stderr ------------------------------------------------------------- */
 
 /** A sink writing to standard error (fd 2), TEXT format, colour when fd 2 is a
- *  TTY and NO_COLOR is unset (override with uvlog_sink_set_format()). */
+ *  TTY and NO_COLOR is unset (override with uvlog_sink_set_format()). When
+ *  fd 2 is a pipe, the sink writes it through a non-blocking descriptor of
+ *  its own (/proc/self/fd/2 opened again), so a reader that stops costs the
+ *  listener one wait of at most 1 s; records it cannot write are dropped and
+ *  counted (-EAGAIN). */
 UVLOG_EXPORT int uvlog_sink_stderr_create(uvlog_sink_t **out);
 
 /* --- file --------------------------------------------------------------- */
