@@ -204,4 +204,46 @@ static inline int64_t nf_timed_close(uvlog_t *log) {
   return nf_now_ms() - t0;
 }
 
+/* For a sink writing to a descriptor whose reader stopped: a logger with it
+ * logs `batches` flushed batches of 100 records of 1000 bytes (the first
+ * fills a pipe) and closes, all within `max_ms` (one bounded wait, not one
+ * per batch); all but the first batch's records were dropped and counted,
+ * with -EAGAIN. Returns the closed logger, for uvlog_logger_destroy(). */
+static inline uvlog_t *nf_check_stalled_writes(uvlog_sink_t *s, int batches, int64_t max_ms) {
+  uvlog_t *log = nf_logger_with(s, UVLOG_OVERFLOW_DROP);
+  static char msg[1000];
+  memset(msg, 'x', sizeof msg);
+  int64_t took = nf_log_batches(log, batches, 100, msg, sizeof msg);
+  uvlog_sink_stats_t st;
+  uvlog_sink_stats(s, &st); /* the sink is freed by close */
+  took += nf_timed_close(log);
+  if (took >= max_ms)
+    cr_assert_fail("%d batches to a stopped reader took %lld ms", batches, (long long)took);
+  if (st.dropped < (uint64_t)(batches - 1) * 100)
+    cr_assert_fail("dropped %llu", (unsigned long long)st.dropped);
+  if (st.last_error != -EAGAIN) cr_assert_fail("last error %d", st.last_error);
+  return log;
+}
+
+/* For a sink with records it cannot deliver and flush_timeout_ms 1000: the
+ * logger's flush(8000) returns within 1.5 s and the sink's flush completed
+ * with UVLOG_ETIMEDOUT (what the logger's flush returns is the listener's
+ * business, not checked here). */
+static inline void nf_check_flush_deadline(uvlog_t *log, uvlog_sink_t *sink) {
+  int64_t t0 = nf_now_ms();
+  uvlog_logger_flush(log, 8000);
+  int64_t took = nf_now_ms() - t0;
+  uvlog_sink_stats_t st;
+  uvlog_sink_stats(sink, &st);
+  if (took >= 1500) cr_assert_fail("flush took %lld ms (flush_timeout_ms 1000)", (long long)took);
+  if (st.last_error != UVLOG_ETIMEDOUT) cr_assert_fail("last error %d", st.last_error);
+}
+
+/* The same sink with close_timeout_ms 1000: the logger's close returns within
+ * 1.6 s. */
+static inline void nf_check_close_deadline(uvlog_t *log) {
+  int64_t took = nf_timed_close(log);
+  if (took >= 1600) cr_assert_fail("close took %lld ms (close_timeout_ms 1000)", (long long)took);
+}
+
 #endif /* UVLOG_TEST_NET_FIXTURE_H */
