@@ -9,7 +9,14 @@
  * Writing. One batch becomes one writev() per run of up to IOV_MAX records
  * (a run ends early only where a rotation falls). Partial writes are resumed
  * and EINTR retried; on an error the records not wholly written are counted
- * as dropped (uvlog_sink_count_dropped) and the error is returned.
+ * as dropped (uvlog_sink_count_dropped) and the error is returned. A write
+ * that stopped inside a record (ENOSPC) is cut back with ftruncate(), so the
+ * file never keeps a partial record. RFC 5424 / 3164 records (no
+ * terminator) are written one per line, escaped (fdio.h).
+ *
+ * Opening never blocks and never follows a final symbolic link unless asked
+ * (file_open_path); a FIFO or device stays non-blocking and a full one is
+ * waited for once, at most 1 s (fdio.c), then records are dropped.
  *
  * Rotation happens only between two records, so no record is ever split or
  * written twice:
