@@ -33,40 +33,6 @@
 
 /* ---- errors and levels ---------------------------------------------------- */
 
-const char *uvlog_strerror(int err) {
-  switch (err) {
-  case 0: return "success";
-  case UVLOG_EINVAL: return "invalid argument";
-  case UVLOG_ENOMEM: return "out of memory";
-  case UVLOG_EAGAIN: return "ring full: record dropped";
-  case UVLOG_ETIMEDOUT: return "timed out";
-  case UVLOG_ECLOSED: return "logger closed";
-  case UVLOG_EBUSY: return "wrong state (already started, or not started)";
-  case UVLOG_EDEADLK: return "would wait for the calling thread itself";
-  case UVLOG_ENOSYS: return "not supported by this sink";
-  case UVLOG_EFILTERED: return "below the logger's level";
-  case UVLOG_ENOLOGGER: return "no logger";
-  case UVLOG_PENDING: return "pending";
-  default: break;
-  }
-  /* strerror() may return a per-call buffer; the common -errno values a sink
-   * returns are listed by name. */
-  switch (-err) {
-  case EACCES: return "permission denied";
-  case ENOENT: return "no such file or directory";
-  case EIO: return "input/output error";
-  case ENOSPC: return "no space left on device";
-  case EPIPE: return "broken pipe";
-  case ECONNREFUSED: return "connection refused";
-  case ECONNRESET: return "connection reset";
-  case EBADF: return "bad file descriptor";
-  case EISDIR: return "is a directory";
-  case EROFS: return "read-only file system";
-  case EEXIST: return "file exists";
-  default: return "unknown error";
-  }
-}
-
 static const char *const level_names[UVLOG_LEVEL_COUNT + 1] = {
     "TRACE", "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "OFF"};
 

@@ -50,18 +50,9 @@ static inline const char *rsl_binary(void) {
 
 /* A port that was free a moment ago on 127.0.0.1. */
 static inline int rsl_free_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  int port = -1;
-  if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-      getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-    port = ntohs(a.sin_port);
-  if (fd >= 0) close(fd);
-  return port;
+  char port[16];
+  close(nf_loopback_socket(port, sizeof port));
+  return atoi(port);
 }
 
 static inline int rsl_tcp_ready(int port) {

@@ -50,7 +50,7 @@ Test(fdio, nonblocking_full_pipe_is_waited_for_and_every_byte_arrives) {
   pthread_t th;
   cr_assert_eq(pthread_create(&th, NULL, slow_reader, &r), 0);
   size_t unwritten = 99;
-  int rc = uvlog__writev_all(p[1], iov, NBUF, &unwritten); /* ~1 MiB >> the 64 KiB pipe */
+  int rc = uvlog__writev_all(p[1], iov, NBUF, &unwritten, NULL); /* ~1 MiB >> the 64 KiB pipe */
   close(p[1]);
   pthread_join(th, NULL);
   close(p[0]);
@@ -68,7 +68,7 @@ Test(fdio, a_pipe_nobody_reads_gives_up_with_eagain) {
   static struct iovec iov[NBUF];
   fill(iov, src);
   size_t unwritten = 0;
-  int rc = uvlog__writev_all(p[1], iov, NBUF, &unwritten);
+  int rc = uvlog__writev_all(p[1], iov, NBUF, &unwritten, NULL);
   cr_assert_eq(rc, -EAGAIN);
   cr_assert_gt(unwritten, 0);
   cr_assert_lt(unwritten, NBUF, "the pipe took some of it");
@@ -84,7 +84,7 @@ Test(fdio, closed_reader_is_an_error_not_a_hang) {
   unsigned char b[10] = "0123456789";
   struct iovec iov[2] = {{b, 5}, {b + 5, 5}};
   size_t unwritten = 0;
-  cr_assert_eq(uvlog__writev_all(p[1], iov, 2, &unwritten), -EPIPE);
+  cr_assert_eq(uvlog__writev_all(p[1], iov, 2, &unwritten, NULL), -EPIPE);
   cr_assert_eq(unwritten, 2);
   close(p[1]);
 }

@@ -16,7 +16,8 @@
 typedef enum uvlog_format_kind {
   UVLOG_FORMAT_TEXT = 0,  /* one line per record, from a pattern (below) */
   UVLOG_FORMAT_JSON,      /* one JSON object per line */
-  UVLOG_FORMAT_RFC5424,   /* syslog protocol (no framing, no trailing newline) */
+  UVLOG_FORMAT_RFC5424,   /* syslog protocol (no framing, no trailing newline;
+                             file and stderr sinks write it one line per record) */
   UVLOG_FORMAT_RFC3164    /* BSD syslog as glibc's syslog(3) writes it */
 } uvlog_format_kind_t;
 
@@ -27,7 +28,7 @@ typedef enum uvlog_format_kind {
  * UVLOG_EINVAL. A NULL file prints "-", a NULL function "?". Each record ends
  * with '\n'. Default: "%t %L [%T] %f:%n %m".
  * What each format escapes in the message:
- *   TEXT     (only %m) newline, CR, tab and backslash become the two-byte
+ *   TEXT     (%m, %f, %F, %u) newline, CR, tab and backslash become the two-byte
  *            sequences \n \r \t \\; other bytes < 0x20 and 0x7f become
  *            \xHH; bytes >= 0x80 pass as they are. A record is one line and
  *            the escaping is reversible.
@@ -36,8 +37,12 @@ typedef enum uvlog_format_kind {
  *            0x7f become \u00XX, ill-formed UTF-8 becomes \ufffd: each
  *            record is one line of valid JSON.
  *   RFC5424, RFC3164  nothing: the message is sent raw (newlines included);
- *            the transport's framing delimits records. RFC 5424 prefixes the
- *            UTF-8 BOM when the message is well-formed, non-ASCII UTF-8. */
+ *            the transport's framing delimits records (a datagram for the
+ *            syslog sink, octet counting for TCP). RFC 5424 prefixes the
+ *            UTF-8 BOM when the message is well-formed, non-ASCII UTF-8.
+ *            On a stream sink (file, stderr) each such record is written as
+ *            one line: the whole record escaped as TEXT escapes %m (an LF
+ *            in the message becomes the two bytes \n), then '\n'. */
 #define UVLOG_DEFAULT_PATTERN "%t %L [%T] %f:%n %m"
 
 typedef struct uvlog_format_options {

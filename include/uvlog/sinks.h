@@ -13,7 +13,11 @@
 /* --- stderr ------------------------------------------------------------- */
 
 /** A sink writing to standard error (fd 2), TEXT format, colour when fd 2 is a
- *  TTY and NO_COLOR is unset (override with uvlog_sink_set_format()). */
+ *  TTY and NO_COLOR is unset (override with uvlog_sink_set_format()). When
+ *  fd 2 is a pipe, the sink writes it through a non-blocking descriptor of
+ *  its own (/proc/self/fd/2 opened again), so a reader that stops costs the
+ *  listener one wait of at most 1 s; records it cannot write are dropped and
+ *  counted (-EAGAIN). */
 UVLOG_EXPORT int uvlog_sink_stderr_create(uvlog_sink_t **out);
 
 /* --- file --------------------------------------------------------------- */
@@ -40,16 +44,24 @@ typedef struct uvlog_file_options {
   int fsync_on_flush;            /* 1: the sink's flush calls fdatasync(); default 0
                                     (flush has nothing to do: every write(2) has
                                     already handed the bytes to the kernel) */
+  int follow_symlinks;           /* 1: a symbolic link at the path's last
+                                    component is followed; default 0: refused
+                                    with -ELOOP (O_NOFOLLOW) */
 } uvlog_file_options_t;
 
 #define UVLOG_FILE_MAX_KEEP 1000
 
 /** Fills `fo` with the defaults above. */
 UVLOG_EXPORT void uvlog_file_options_init(uvlog_file_options_t *fo);
-/** A sink appending to `path` (O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC, created
- *  with `mode` as filtered by the process umask, like open(2)). The path is
- *  opened now, so an unwritable path fails here with -errno (-ENOENT,
- *  -ENOTDIR, -EACCES, -EISDIR...); a relative path is made absolute.
+/** A sink appending to `path` (O_WRONLY|O_APPEND|O_CREAT|O_CLOEXEC|O_NONBLOCK,
+ *  O_NOFOLLOW unless follow_symlinks; created with `mode` as filtered by the
+ *  process umask, like open(2)). The path is opened now, so an unwritable
+ *  path fails here with -errno (-ENOENT, -ENOTDIR, -EACCES, -EISDIR, -ELOOP
+ *  for a symbolic link, -ENXIO for a FIFO without a reader...); a relative
+ *  path is made absolute. A regular file is written blocking; anything else
+ *  stays non-blocking and a full one is waited for at most 1 s (then records
+ *  are dropped and counted). A write that fails part-way (ENOSPC) is cut back
+ *  so the file never holds a partial record.
  *  `opts` may be NULL. Rotation happens only between records: by size before
  *  the record that would take the file past rotate_size (a longer record goes
  *  alone into a fresh file); by time before the first record whose timestamp
@@ -96,8 +108,11 @@ UVLOG_EXPORT int uvlog_sink_file_create(uvlog_sink_t **out, const char *path,
  *    So is a datagram the kernel refuses (EMSGSIZE: larger than the socket's
  *    send buffer allows) or any other send error than those above.
  *  - flush returns UVLOG_PENDING until the buffer present at the call is sent,
- *    or flush_timeout_ms passes (UVLOG_ETIMEDOUT); while the daemon is away
- *    it fails at once with -ENOTCONN (the records stay buffered).
+ *    or flush_timeout_ms passes (UVLOG_ETIMEDOUT; later flushes then fail at
+ *    once with UVLOG_ETIMEDOUT until a datagram is sent); while the daemon is
+ *    away it fails at once with the error that took it away (e.g. -ENOENT,
+ *    -ECONNREFUSED; the records stay buffered). A flush whose records were
+ *    dropped completes with the drop's error.
  *  - If the socket is missing when the logger starts, the error is reported
  *    and the sink keeps trying (unless fail_if_missing: then
  *    uvlog_logger_start() fails with that error, e.g. -ENOENT).
@@ -129,9 +144,11 @@ UVLOG_EXPORT void uvlog_syslog_options_init(uvlog_syslog_options_t *o);
 UVLOG_EXPORT int uvlog_sink_syslog_create(uvlog_sink_t **out, const uvlog_syslog_options_t *opts);
 
 /* --- TCP ------------------------------------------------------------------
- * Streams records to host:port over TCP from the listener's loop. The name is
- * resolved asynchronously (uv_getaddrinfo, IPv4 and IPv6; every address is
- * tried in order) at each (re)connect.
+ * Streams records to host:port over TCP from the listener's loop. At each
+ * (re)connect an IPv4/IPv6 literal is used as it is, and a name is resolved
+ * by getaddrinfo() on a thread of its own (never on libuv's shared thread
+ * pool, which the application's uv_queue_work() jobs could hold); every
+ * address is tried in order.
  *  - Framing UVLOG_TCP_OCTET_COUNTING: RFC 5424 records framed per RFC 6587
  *    section 3.4.1, "LEN SP MSG" (rsyslog imtcp, syslog-ng syslog()). Default
  *    format RFC 5424. A trailing newline of the rendered record is removed.
@@ -144,12 +161,20 @@ UVLOG_EXPORT int uvlog_sink_syslog_create(uvlog_sink_t **out, const uvlog_syslog
  *    exceed the bound is dropped (the newest: the backlog keeps its order)
  *    and counted.
  *  - flush returns UVLOG_PENDING until the backlog present at the call is
- *    written to the kernel, or flush_timeout_ms passes (UVLOG_ETIMEDOUT);
- *    while waiting to reconnect after a failure it fails at once with
- *    -ENOTCONN (the records stay in the backlog). So uvlog_logger_close() with a dead receiver takes about
- *    close_timeout_ms, not the flush deadline too.
- *  - close gives the backlog close_timeout_ms to be written, then drops and
- *    counts what is left.
+ *    written to the kernel, or flush_timeout_ms passes (UVLOG_ETIMEDOUT;
+ *    later flushes then fail at once with UVLOG_ETIMEDOUT until a write
+ *    completes); while waiting to reconnect after a failure it fails at once
+ *    with that failure's error (e.g. -ECONNREFUSED, UV_EOF, UV_EAI_NONAME:
+ *    the root cause stays the sink's last_error; the records stay in the
+ *    backlog). A flush whose records were dropped completes with the drop's
+ *    error.
+ *  - close gives the backlog close_timeout_ms, then drops and counts what is
+ *    left. The deadline counts from when a flush began waiting on a
+ *    connected receiver with no write completing since (normally the
+ *    logger's final flush), else from the close: a close with a receiver
+ *    that stopped reading takes at most max(flush_timeout_ms,
+ *    close_timeout_ms), with a refusing one about close_timeout_ms. (Same
+ *    rules for the syslog sink.)
  * Loss and duplication: a record counts as delivered once the kernel took
  * all its bytes (the uv_write completed). Bytes in the kernel's buffers, on
  * the wire or in the receiver's buffers when the connection dies are lost

@@ -269,6 +269,16 @@ static int needs_escape(unsigned char c) {
   return c < 0x20 || c == 0x7f || c == '\\';
 }
 
+size_t uvlog_format_escaped_len(const char *s, size_t n) {
+  size_t len = n;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (!needs_escape(c)) continue;
+    len += (c == '\n' || c == '\r' || c == '\t' || c == '\\') ? 1 : 3;
+  }
+  return len;
+}
+
 void uvlog_format_escape(const char *s, size_t n, uvlog_buf_t *out) {
   static const char hex[] = "0123456789abcdef";
   size_t i = 0;

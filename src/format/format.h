@@ -60,5 +60,7 @@ void uvlog_format_rfc3339_utc(int64_t ts_ns, uvlog_buf_t *out);
 /* Appends `s` with control characters escaped: \n \r \t \\ as two
  * characters, other bytes < 0x20 and 0x7f as \xHH. Bytes >= 0x80 pass. */
 void uvlog_format_escape(const char *s, size_t n, uvlog_buf_t *out);
+/* The number of bytes uvlog_format_escape() appends for s[0..n). */
+size_t uvlog_format_escaped_len(const char *s, size_t n);
 
 #endif /* UVLOG_FORMAT_H */

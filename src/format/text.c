@@ -7,11 +7,12 @@
  * %u function, %m message, %% a '%'. A NULL file prints "-", a NULL function
  * "?", a level outside TRACE..CRITICAL "?". The line ends with '\n'.
  *
- * %m is escaped by uvlog_format_escape() so that a record is exactly one
- * line and the escaping can be undone without ambiguity: '\n' '\r' '\t' and
- * '\\' become the two characters \n \r \t \\, every other byte below 0x20
- * and 0x7f becomes \xHH (lower-case hex); bytes >= 0x80 pass through
- * unchanged (UTF-8 is not checked). Other conversions are not escaped.
+ * %m, %f, %F and %u are escaped by uvlog_format_escape() so that a record
+ * is exactly one line whatever bytes the message, file or function hold, and
+ * the escaping can be undone without ambiguity: '\n' '\r' '\t' and '\\'
+ * become the two characters \n \r \t \\, every other byte below 0x20 and
+ * 0x7f becomes \xHH (lower-case hex); bytes >= 0x80 pass through unchanged
+ * (UTF-8 is not checked). The other conversions cannot hold such bytes.
  *
  * Colour (f->color == 1): each level conversion is wrapped in an ANSI SGR
  * sequence chosen by level (TRACE/DEBUG dim, INFO green, NOTICE cyan,
@@ -55,6 +56,10 @@ static int has_level_conv(const uvlog_formatter_t *f) {
   return 0;
 }
 
+static void put_escaped(uvlog_buf_t *out, const char *s) {
+  uvlog_format_escape(s, strlen(s), out);
+}
+
 void uvlog_format_text(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog_buf_t *out) {
   const char *line_sgr = NULL;
   if (f->color && !has_level_conv(f)) line_sgr = level_sgr(e->level);
@@ -67,10 +72,10 @@ void uvlog_format_text(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog
     case 'l': put_level(e, 0, f->color, out); break;
     case 'L': put_level(e, 1, f->color, out); break;
     case 'T': fmt_put_u64(out, e->tid); break;
-    case 'f': uvlog_buf_puts(out, e->file ? fmt_basename(e->file) : "-"); break;
-    case 'F': uvlog_buf_puts(out, e->file ? e->file : "-"); break;
+    case 'f': put_escaped(out, e->file ? fmt_basename(e->file) : "-"); break;
+    case 'F': put_escaped(out, e->file ? e->file : "-"); break;
     case 'n': fmt_put_i64(out, e->line); break;
-    case 'u': uvlog_buf_puts(out, e->func ? e->func : "?"); break;
+    case 'u': put_escaped(out, e->func ? e->func : "?"); break;
     case 'm':
       if (e->msg && e->msg_len) uvlog_format_escape(e->msg, e->msg_len, out);
       break;

@@ -9,7 +9,14 @@
  * Writing. One batch becomes one writev() per run of up to IOV_MAX records
  * (a run ends early only where a rotation falls). Partial writes are resumed
  * and EINTR retried; on an error the records not wholly written are counted
- * as dropped (uvlog_sink_count_dropped) and the error is returned.
+ * as dropped (uvlog_sink_count_dropped) and the error is returned. A write
+ * that stopped inside a record (ENOSPC) is cut back with ftruncate(), so the
+ * file never keeps a partial record. RFC 5424 / 3164 records (no
+ * terminator) are written one per line, escaped (fdio.h).
+ *
+ * Opening never blocks and never follows a final symbolic link unless asked
+ * (file_open_path); a FIFO or device stays non-blocking and a full one is
+ * waited for once, at most 1 s (fdio.c), then records are dropped.
  *
  * Rotation happens only between two records, so no record is ever split or
  * written twice:
@@ -69,6 +76,7 @@ typedef struct file_sink {
   size_t name_cap;
   int fd;
   int need_open;               /* path was renamed away but reopening it failed */
+  mode_t ftype;                /* S_IFMT bits of the open file */
   uint64_t size;               /* bytes in the open file, plus those queued in iov */
   int64_t next_rotate_ns;      /* time boundary; INT64_MAX if no time rotation */
   int64_t retry_ns;            /* no rotation attempt before this (0: none pending) */
@@ -76,6 +84,8 @@ typedef struct file_sink {
   void *clock_ctx;
   struct iovec *iov;           /* IOV_MAX entries */
   size_t niov;
+  uvlog_fdio_t io;             /* stalled / torn state of the writes */
+  uvlog_buf_t lines;           /* line forms of the batch's syslog-format records */
   uv_signal_t sighup;
   int sighup_on;               /* sighup was initialised on the loop */
 } file_sink_t;
@@ -131,19 +141,27 @@ static void file_set_boundary(file_sink_t *fs, int64_t mtime_ns) {
 
 /* ---- files ---------------------------------------------------------------- */
 
-/* Opens path; on success stores the descriptor, the size and the mtime. */
+/* Opens path without ever blocking: O_NONBLOCK makes a FIFO without a reader
+ * fail at once (-ENXIO) instead of hanging in open(), and O_NOFOLLOW refuses
+ * a symbolic link as the last component (-ELOOP) unless follow_symlinks. A
+ * regular file is made blocking again; anything else (a FIFO with a reader,
+ * a terminal, /dev/null) stays non-blocking so that a stopped reader costs
+ * one bounded wait (fdio.c), never a hang. On success stores the descriptor,
+ * its type, the size and the mtime. */
 static int file_open_path(file_sink_t *fs, int *fd_out, uint64_t *size, int64_t *mtime_ns) {
-  int fd;
-  do {
-    fd = open(fs->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, (mode_t)fs->opts.mode);
-  } while (fd < 0 && errno == EINTR);
+  int fd, flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK;
+  if (!fs->opts.follow_symlinks) flags |= O_NOFOLLOW;
+  do fd = open(fs->path, flags, (mode_t)fs->opts.mode);
+  while (fd < 0 && errno == EINTR);
   if (fd < 0) return -errno;
   struct stat st;
-  if (fstat(fd, &st) != 0) {
+  if (fstat(fd, &st) != 0 ||
+      (S_ISREG(st.st_mode) && fcntl(fd, F_SETFL, O_APPEND) != 0)) {
     int err = -errno;
     close(fd);
     return err;
   }
+  fs->ftype = st.st_mode & S_IFMT;
   *fd_out = fd;
   *size = (uint64_t)st.st_size;
   *mtime_ns = (int64_t)st.st_mtim.tv_sec * NS_PER_S + st.st_mtim.tv_nsec;
@@ -160,6 +178,7 @@ static int file_reopen_path(file_sink_t *fs, int boundary) {
   if (err) return err;
   if (fs->fd >= 0) close(fs->fd);
   fs->fd = fd;
+  fs->io = (uvlog_fdio_t){0}; /* a new file: nothing stalled or torn */
   fs->size = size;
   fs->need_open = 0;
   if (boundary) file_set_boundary(fs, mtime);
@@ -203,23 +222,41 @@ static void file_rotate(file_sink_t *fs) {
 
 /* ---- writing -------------------------------------------------------------- */
 
+/* After a failed write: cuts the bytes of the record that went out only in
+ * part (ENOSPC, EIO...), so the file holds whole records only. If the file
+ * cannot be cut, the next write starts with '\n' (fdio's torn flag) so that
+ * the next record at least begins its own line. */
+static void file_untear(file_sink_t *fs) {
+  struct stat st;
+  if (fstat(fs->fd, &st) != 0) return;
+  fs->size = (uint64_t)st.st_size; /* our size guess is wrong now: ask the file */
+  if (!fs->io.torn || (uint64_t)st.st_size < fs->io.partial) return;
+  off_t keep = st.st_size - (off_t)fs->io.partial;
+  int rc;
+  do rc = ftruncate(fs->fd, keep);
+  while (rc != 0 && errno == EINTR);
+  if (rc == 0) {
+    fs->io.torn = 0;
+    fs->size = (uint64_t)keep;
+  }
+}
+
 /* Writes the queued iov. Returns 0, or -errno after counting the records not
  * wholly written as dropped. */
 static int file_flush_iov(file_sink_t *fs) {
   size_t unwritten = 0;
-  int err = uvlog__writev_all(fs->fd, fs->iov, fs->niov, &unwritten);
+  int err = uvlog__writev_all(fs->fd, fs->iov, fs->niov, &unwritten, &fs->io);
   fs->niov = 0;
   if (err) {
     uvlog_sink_count_dropped(fs->sink, (uint64_t)unwritten);
-    struct stat st; /* our size guess is wrong now: ask the file */
-    if (fstat(fs->fd, &st) == 0) fs->size = (uint64_t)st.st_size;
+    if (S_ISREG(fs->ftype)) file_untear(fs);
   }
   return err;
 }
 
-static int file_wants_rotation(file_sink_t *fs, const uvlog_entry_t *e) {
+static int file_wants_rotation(file_sink_t *fs, const uvlog_entry_t *e, size_t len) {
   int by_size = fs->opts.rotate_size > 0 && fs->size > 0 &&
-                fs->size + e->text_len > fs->opts.rotate_size;
+                fs->size + len > fs->opts.rotate_size;
   int by_time = e->ts_ns >= fs->next_rotate_ns;
   if (by_time && fs->size == 0 && !fs->need_open) { /* nothing to move away */
     fs->next_rotate_ns = uvlog__file_next_boundary(e->ts_ns, fs->opts.rotate_every,
@@ -237,10 +274,12 @@ static int file_write(uvlog_sink_t *sink, const uvlog_entry_t *entries, size_t c
   struct stat st;
   /* Another writer or logrotate's copytruncate may have changed the size. */
   if (fs->opts.rotate_size > 0 && fstat(fs->fd, &st) == 0) fs->size = (uint64_t)st.st_size;
+  if (uvlog__lines_reserve(&fs->lines, entries, count) != 0) err = UVLOG_ENOMEM;
   for (size_t i = 0; i < count; i++) {
     const uvlog_entry_t *e = &entries[i];
     if (e->text_len == 0) continue;
-    if (file_wants_rotation(fs, e)) {
+    struct iovec line = uvlog__line_of(&fs->lines, e);
+    if (file_wants_rotation(fs, e, line.iov_len)) {
       if ((e2 = file_flush_iov(fs)) != 0) err = e2;
       int timed = e->ts_ns >= fs->next_rotate_ns;
       file_rotate(fs);
@@ -249,10 +288,8 @@ static int file_write(uvlog_sink_t *sink, const uvlog_entry_t *entries, size_t c
                                                        fs->opts.rotate_utc);
     }
     if (fs->niov == IOV_MAX && (e2 = file_flush_iov(fs)) != 0) err = e2;
-    fs->iov[fs->niov].iov_base = (void *)e->text;
-    fs->iov[fs->niov].iov_len = e->text_len;
-    fs->niov++;
-    fs->size += e->text_len;
+    fs->iov[fs->niov++] = line;
+    fs->size += line.iov_len;
   }
   if ((e2 = file_flush_iov(fs)) != 0) err = e2;
   return err;
@@ -277,6 +314,7 @@ static int file_reopen(uvlog_sink_t *sink) {
 static void file_free(file_sink_t *fs) {
   if (fs->fd >= 0) close(fs->fd);
   free(fs->iov);
+  uvlog_buf_free(&fs->lines);
   free(fs->name_a);
   free(fs->name_b);
   free(fs->path);
@@ -345,7 +383,8 @@ static int file_options_check(const uvlog_file_options_t *o) {
   if (rotates && o->keep == 0) return UVLOG_EINVAL; /* rotating would delete records */
   if ((o->rotate_utc != 0 && o->rotate_utc != 1) ||
       (o->reopen_on_sighup != 0 && o->reopen_on_sighup != 1) ||
-      (o->fsync_on_flush != 0 && o->fsync_on_flush != 1))
+      (o->fsync_on_flush != 0 && o->fsync_on_flush != 1) ||
+      (o->follow_symlinks != 0 && o->follow_symlinks != 1))
     return UVLOG_EINVAL;
   return 0;
 }

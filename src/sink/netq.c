@@ -203,6 +203,57 @@ size_t uvlog_streamq_clear(uvlog_streamq_t *q) {
   return n;
 }
 
+/* ---- flush bookkeeping -------------------------------------------------- */
+
+int uvlog_flushw_begin(uvlog_flushw_t *w, uint64_t fin, uint64_t enq, int away_err,
+                       unsigned timeout_ms, uint64_t now_ms, int *start_timer) {
+  *start_timer = 0;
+  if (fin >= enq) {
+    int rc = w->drop_err;
+    w->drop_err = 0;
+    return rc;
+  }
+  if (away_err) return away_err;
+  if (w->stuck_ms == 0) w->stuck_ms = now_ms ? now_ms : 1;
+  if (w->stalled || timeout_ms == 0) return UVLOG_ETIMEDOUT;
+  w->target = enq;
+  *start_timer = w->n++ == 0;
+  return UVLOG_PENDING;
+}
+
+unsigned uvlog_flushw_progress(uvlog_flushw_t *w, uint64_t fin, int delivered, int *status) {
+  if (delivered) {
+    w->stalled = 0;
+    w->stuck_ms = 0;
+  }
+  if (w->n == 0 || fin < w->target) return 0;
+  *status = w->drop_err;
+  w->drop_err = 0;
+  return uvlog_flushw_take(w);
+}
+
+void uvlog_flushw_dropped(uvlog_flushw_t *w, int err) {
+  if (w->drop_err == 0) w->drop_err = err;
+}
+
+unsigned uvlog_flushw_timeout(uvlog_flushw_t *w) {
+  w->stalled = 1;
+  return uvlog_flushw_take(w);
+}
+
+unsigned uvlog_flushw_take(uvlog_flushw_t *w) {
+  unsigned n = w->n;
+  w->n = 0;
+  return n;
+}
+
+unsigned uvlog_flushw_close_ms(const uvlog_flushw_t *w, unsigned close_timeout_ms,
+                               uint64_t now_ms) {
+  if (w->stuck_ms == 0 || now_ms < w->stuck_ms) return close_timeout_ms;
+  uint64_t spent = now_ms - w->stuck_ms;
+  return spent >= close_timeout_ms ? 0 : close_timeout_ms - (unsigned)spent;
+}
+
 /* ---- port --------------------------------------------------------------- */
 
 int uvlog_parse_port(const char *s) {

@@ -109,6 +109,49 @@ size_t uvlog_frame_size(int framing, const char *text, size_t len);
  *   UVLOG_TCP_NDJSON:         "<text>\n" (text's own '\n' is kept, not doubled) */
 void uvlog_frame(int framing, const char *text, size_t len, uvlog_buf_t *out);
 
+/* ---- flush bookkeeping -------------------------------------------------- */
+
+/* The flush state the syslog and TCP sinks share (their timers stay theirs).
+ * `fin` counts records that left the buffer (delivered or dropped), `enq`
+ * those that entered it; a flush is done when fin reaches the enq of its
+ * call. The rules, so that a flush and a close keep their deadlines whatever
+ * the receiver does:
+ *   - while the receiver is away, a flush fails at once with the error that
+ *     took it away (the root cause, not -ENOTCONN);
+ *   - after a flush timed out, later flushes fail at once with
+ *     UVLOG_ETIMEDOUT until a record is delivered (so the logger's periodic
+ *     flush cannot keep re-arming a wait that will not end);
+ *   - a flush whose records were dropped completes with the drop's error;
+ *   - close gives the buffer close_timeout_ms counted from when a flush
+ *     began waiting (the receiver there, not taking records) with no record
+ *     delivered since, else from the close (uvlog_flushw_close_ms). */
+typedef struct uvlog_flushw {
+  unsigned n;          /* flushes pending (returned UVLOG_PENDING) */
+  uint64_t target;     /* fin value that completes them */
+  int stalled;         /* a flush timed out; nothing delivered since */
+  uint64_t stuck_ms;   /* when a flush began waiting, nothing delivered since; 0: not */
+  int drop_err;        /* the first drop error since a flush last completed */
+} uvlog_flushw_t;
+
+/* vt->flush. `away_err` != 0: the receiver is away for that reason. Returns
+ * 0 (done), an error (failed at once), or UVLOG_PENDING with *start_timer
+ * set when this is the first pending flush (start the flush_timeout_ms timer). */
+int uvlog_flushw_begin(uvlog_flushw_t *w, uint64_t fin, uint64_t enq, int away_err,
+                       unsigned timeout_ms, uint64_t now_ms, int *start_timer);
+/* Records left the buffer (fin is the new count; `delivered` if any were
+ * delivered). Returns how many pending flushes are done now; *status is
+ * what they complete with. */
+unsigned uvlog_flushw_progress(uvlog_flushw_t *w, uint64_t fin, int delivered, int *status);
+/* Records were dropped with `err`. */
+void uvlog_flushw_dropped(uvlog_flushw_t *w, int err);
+/* The flush timer fired: returns how many flushes complete (UVLOG_ETIMEDOUT). */
+unsigned uvlog_flushw_timeout(uvlog_flushw_t *w);
+/* Takes every pending flush (the sink finished): returns how many. */
+unsigned uvlog_flushw_take(uvlog_flushw_t *w);
+/* At close: how long the buffer may still take, in ms. */
+unsigned uvlog_flushw_close_ms(const uvlog_flushw_t *w, unsigned close_timeout_ms,
+                               uint64_t now_ms);
+
 /* ---- port --------------------------------------------------------------- */
 
 /* Parses a decimal port 1..65535 (digits only, no sign, no spaces). Returns

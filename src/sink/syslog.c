@@ -54,8 +54,8 @@ typedef struct syslog_sink {
   uv_timer_t timer;        /* reconnect backoff, or ENOBUFS retry */
   uv_timer_t flush_timer;
   uv_timer_t close_timer;
-  unsigned flush_n;
-  uint64_t flush_target;
+  uvlog_flushw_t fw;       /* pending flushes, stall state (netq.h) */
+  int root_err;            /* why the daemon is away (when fd < 0) */
 
   int opened, closing, finished;
   int open_handles;
@@ -89,21 +89,30 @@ static int sl_validate(const uvlog_syslog_options_t *o) {
 
 /* ---- accounting --------------------------------------------------------- */
 
-static void sl_flush_complete(syslog_sink_t *sl, int status) {
-  unsigned n = sl->flush_n;
-  sl->flush_n = 0;
-  uv_timer_stop(&sl->flush_timer);
+static uint64_t now_ms(void) { return uv_hrtime() / 1000000; }
+
+static void sl_flush_complete(syslog_sink_t *sl, unsigned n, int status) {
+  if (n) uv_timer_stop(&sl->flush_timer);
   while (n--) uvlog_sink_flush_done(sl->sink, status);
 }
 
-static void sl_progress(syslog_sink_t *sl, size_t n) {
+static void sl_progress(syslog_sink_t *sl, size_t n, int delivered) {
+  int status = 0;
   sl->fin += n;
-  if (sl->flush_n && sl->fin >= sl->flush_target) sl_flush_complete(sl, 0);
+  sl_flush_complete(sl, uvlog_flushw_progress(&sl->fw, sl->fin, delivered, &status), status);
   if (sl->closing && !sl->finished && sl->q.count == 0) sl_finish(sl);
 }
 
+/* Records are lost: counted, reported, and the flushes covering them fail. */
 static void sl_drop(syslog_sink_t *sl, size_t n, int err) {
   uvlog_sink_count_dropped(sl->sink, n);
+  uvlog_sink_report_error(sl->sink, err);
+  uvlog_flushw_dropped(&sl->fw, err);
+}
+
+/* The daemon cannot be reached, for `err`: reported and remembered. */
+static void sl_away(syslog_sink_t *sl, int err) {
+  sl->root_err = err;
   uvlog_sink_report_error(sl->sink, err);
 }
 
@@ -180,7 +189,7 @@ static void sl_retry_cb(uv_timer_t *t) {
   if (sl->fd < 0) {
     int rc = sl_connect(sl);
     if (rc != 0) {
-      uvlog_sink_report_error(sl->sink, rc);
+      sl_away(sl, rc);
       if (!sl->finished) uv_timer_start(&sl->timer, sl_retry_cb, uvlog_backoff_next(&sl->backoff), 0);
       return;
     }
@@ -191,7 +200,7 @@ static void sl_retry_cb(uv_timer_t *t) {
 
 /* The daemon went away: close, and reconnect later. */
 static void sl_gone(syslog_sink_t *sl, int err) {
-  uvlog_sink_report_error(sl->sink, err);
+  sl_away(sl, err);
   sl_disconnect(sl);
   if (!sl->finished) uv_timer_start(&sl->timer, sl_retry_cb, uvlog_backoff_next(&sl->backoff), 0);
 }
@@ -247,7 +256,7 @@ static void sl_drain(syslog_sink_t *sl) {
     sl->polling = 0;
   }
   if (bad) sl_drop(sl, bad, bad_err);
-  if (sent + bad) sl_progress(sl, sent + bad);
+  if (sent + bad) sl_progress(sl, sent + bad, sent > 0);
 }
 
 /* ---- vtable ------------------------------------------------------------- */
@@ -267,7 +276,7 @@ static int sl_open(uvlog_sink_t *sink, void *loop) {
                      uv_hrtime() ^ (uint64_t)(uintptr_t)sl);
   if (rc != 0) {
     /* Missing daemon at start: reported, and retried with backoff. */
-    uvlog_sink_report_error(sink, rc);
+    sl_away(sl, rc);
     uv_timer_start(&sl->timer, sl_retry_cb, uvlog_backoff_next(&sl->backoff), 0);
   }
   return 0;
@@ -303,18 +312,19 @@ static int sl_write(uvlog_sink_t *sink, const uvlog_entry_t *entries, size_t cou
 }
 
 static void sl_flush_timeout_cb(uv_timer_t *t) {
-  sl_flush_complete(t->data, UVLOG_ETIMEDOUT);
+  syslog_sink_t *sl = t->data;
+  sl_flush_complete(sl, uvlog_flushw_timeout(&sl->fw), UVLOG_ETIMEDOUT);
 }
 
+/* The daemon is away: fail at once with the reason, do not wait. */
 static int sl_flush(uvlog_sink_t *sink) {
   syslog_sink_t *sl = uvlog_sink_data(sink);
-  if (sl->fin >= sl->enq) return 0;
-  if (sl->fd < 0) return -ENOTCONN; /* the daemon is away: do not wait */
-  if (sl->flush_timeout_ms == 0) return UVLOG_ETIMEDOUT;
-  if (sl->flush_n++ == 0)
-    uv_timer_start(&sl->flush_timer, sl_flush_timeout_cb, sl->flush_timeout_ms, 0);
-  sl->flush_target = sl->enq;
-  return UVLOG_PENDING;
+  int away = sl->fd < 0 ? (sl->root_err ? sl->root_err : -ENOTCONN) : 0;
+  int start = 0;
+  int rc = uvlog_flushw_begin(&sl->fw, sl->fin, sl->enq, away, sl->flush_timeout_ms, now_ms(),
+                              &start);
+  if (start) uv_timer_start(&sl->flush_timer, sl_flush_timeout_cb, sl->flush_timeout_ms, 0);
+  return rc;
 }
 
 static int sl_reopen(uvlog_sink_t *sink) {
@@ -342,7 +352,7 @@ static void sl_finish(syslog_sink_t *sl) {
     sl_drop(sl, left, UVLOG_ETIMEDOUT);
     sl->fin += left;
   }
-  if (sl->flush_n) sl_flush_complete(sl, left ? UVLOG_ETIMEDOUT : 0);
+  sl_flush_complete(sl, uvlog_flushw_take(&sl->fw), left ? UVLOG_ETIMEDOUT : 0);
   sl_disconnect(sl);
   uv_close((uv_handle_t *)&sl->timer, sl_handle_closed);
   uv_close((uv_handle_t *)&sl->flush_timer, sl_handle_closed);
@@ -364,8 +374,9 @@ static void sl_close(uvlog_sink_t *sink) {
   }
   if (sl->closing) return;
   sl->closing = 1;
-  if (sl->q.count == 0 || sl->close_timeout_ms == 0) { sl_finish(sl); return; }
-  uv_timer_start(&sl->close_timer, sl_close_timeout_cb, sl->close_timeout_ms, 0);
+  unsigned ms = uvlog_flushw_close_ms(&sl->fw, sl->close_timeout_ms, now_ms());
+  if (sl->q.count == 0 || ms == 0) { sl_finish(sl); return; }
+  uv_timer_start(&sl->close_timer, sl_close_timeout_cb, ms, 0);
 }
 
 static const uvlog_sink_vtable_t syslog_vtable = {

@@ -7,7 +7,7 @@
  *
  * STATES
  *   IDLE        not opened yet (or closed)
- *   RESOLVING   uv_getaddrinfo in progress
+ *   RESOLVING   a name being resolved on its own thread (resolve.h)
  *   CONNECTING  uv_tcp_connect to addrs[i] in progress (timer = deadline)
  *   CONNECTED   writing; at most one uv_write in flight
  *   WAITING     backoff timer running before the next resolve
@@ -41,6 +41,7 @@
 #include <uv.h>
 
 #include "netq.h"
+#include "resolve.h"
 #include "uvlog.h"
 
 enum { ST_IDLE, ST_RESOLVING, ST_CONNECTING, ST_CONNECTED, ST_WAITING };
@@ -61,7 +62,7 @@ typedef struct tcp_sink {
   uv_timer_t timer;        /* backoff wait, or connect deadline */
   uv_timer_t flush_timer;  /* flush deadline */
   uv_timer_t close_timer;  /* delivery deadline at close */
-  uv_getaddrinfo_t *gai;   /* in progress, or NULL */
+  uvlog_resolver_t *gai;   /* a name being resolved (resolve.h), or NULL */
   struct addrinfo *addrs;  /* resolved list */
   struct addrinfo *next;   /* next address to try */
   int addr_err;            /* why the last address failed */
@@ -70,8 +71,8 @@ typedef struct tcp_sink {
   int writing;             /* wreq in flight */
   char rbuf[256];          /* incoming bytes are read and ignored */
 
-  unsigned flush_n;        /* flushes that returned UVLOG_PENDING */
-  uint64_t flush_target;   /* fin value that completes them */
+  uvlog_flushw_t fw;       /* pending flushes, stall state (netq.h) */
+  int root_err;            /* why the last attempt or connection failed */
 
   int opened;              /* open() ran: the timers are initialized */
   int closing;             /* vt->close ran */
@@ -117,32 +118,39 @@ static int tcp_validate(const uvlog_tcp_options_t *o) {
 
 /* ---- accounting --------------------------------------------------------- */
 
-static void tcp_flush_complete(tcp_sink_t *ts, int status) {
-  unsigned n = ts->flush_n;
-  ts->flush_n = 0;
-  if (ts->opened) uv_timer_stop(&ts->flush_timer);
+static uint64_t now_ms(void) { return uv_hrtime() / 1000000; }
+
+static void tcp_flush_complete(tcp_sink_t *ts, unsigned n, int status) {
+  if (n && ts->opened) uv_timer_stop(&ts->flush_timer);
   while (n--) uvlog_sink_flush_done(ts->sink, status);
 }
 
 /* Records left the backlog (delivered or dropped): flushes may be done. */
-static void tcp_progress(tcp_sink_t *ts, size_t n) {
+static void tcp_progress(tcp_sink_t *ts, size_t n, int delivered) {
+  int status = 0;
   ts->fin += n;
-  if (ts->flush_n && ts->fin >= ts->flush_target) tcp_flush_complete(ts, 0);
+  tcp_flush_complete(ts, uvlog_flushw_progress(&ts->fw, ts->fin, delivered, &status), status);
   if (ts->closing && !ts->finished && uvlog_streamq_records(&ts->q) == 0) tcp_finish(ts);
+}
+
+/* Records are lost: counted, reported, and the flushes covering them fail. */
+static void tcp_lost(tcp_sink_t *ts, size_t n, int err) {
+  uvlog_sink_count_dropped(ts->sink, n);
+  uvlog_sink_report_error(ts->sink, err);
+  uvlog_flushw_dropped(&ts->fw, err);
 }
 
 static void tcp_drop(tcp_sink_t *ts, size_t n, int err) {
   if (n == 0) return;
-  uvlog_sink_count_dropped(ts->sink, n);
-  uvlog_sink_report_error(ts->sink, err);
-  tcp_progress(ts, n);
+  tcp_lost(ts, n, err);
+  tcp_progress(ts, n, 0);
 }
 
 /* ---- handles ------------------------------------------------------------ */
 
 static void tcp_free(tcp_sink_t *ts) {
   uvlog_streamq_free(&ts->q);
-  if (ts->addrs) uv_freeaddrinfo(ts->addrs);
+  if (ts->addrs) freeaddrinfo(ts->addrs);
   free(ts->host);
   free(ts);
 }
@@ -180,6 +188,7 @@ static void tcp_wait(tcp_sink_t *ts) {
 /* Anything went wrong with the connection or the attempt: report, close,
  * back off. */
 static void tcp_fail(tcp_sink_t *ts, int err) {
+  ts->root_err = err;
   uvlog_sink_report_error(ts->sink, err);
   uv_timer_stop(&ts->timer);
   tcp_drop_conn(ts);
@@ -188,43 +197,27 @@ static void tcp_fail(tcp_sink_t *ts, int err) {
 
 /* ---- resolve and connect ------------------------------------------------ */
 
-static void tcp_gai_cb(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
-  tcp_sink_t *ts = req->data;
-  free(req);
-  if (!ts) { /* the sink finished while resolving */
-    if (res) uv_freeaddrinfo(res);
-    return;
-  }
+static void tcp_resolved(void *arg, int status, struct addrinfo *res) {
+  tcp_sink_t *ts = arg;
   ts->gai = NULL;
-  if (status != 0 || !res) {
-    if (res) uv_freeaddrinfo(res);
-    tcp_fail(ts, status ? status : UV_EAI_NONAME);
+  if (status != 0) {
+    tcp_fail(ts, status);
     return;
   }
-  if (ts->addrs) uv_freeaddrinfo(ts->addrs);
+  if (ts->addrs) freeaddrinfo(ts->addrs);
   ts->addrs = ts->next = res;
   ts->addr_err = 0;
   tcp_try_next(ts);
 }
 
+/* A numeric host is converted at once; a name is resolved on its own
+ * thread (resolve.h), never on libuv's shared pool. */
 static void tcp_start_resolve(tcp_sink_t *ts) {
-  uv_getaddrinfo_t *req = malloc(sizeof *req);
-  if (!req) { tcp_fail(ts, UVLOG_ENOMEM); return; }
-  req->data = ts;
-  struct addrinfo hints;
-  memset(&hints, 0, sizeof hints);
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_protocol = IPPROTO_TCP;
-  hints.ai_flags = AI_NUMERICSERV; /* no AI_ADDRCONFIG: it hides 127.0.0.1 on hosts with only a loopback */
+  struct addrinfo *res = NULL;
   ts->state = ST_RESOLVING;
-  int rc = uv_getaddrinfo(ts->loop, req, tcp_gai_cb, ts->host, ts->port, &hints);
-  if (rc != 0) {
-    free(req);
-    tcp_fail(ts, rc);
-    return;
-  }
-  ts->gai = req;
+  int rc = uvlog_resolve_start(ts->loop, ts->host, ts->port, tcp_resolved, ts, &ts->gai, &res);
+  if (rc != 0) tcp_fail(ts, rc);
+  else if (!ts->gai) tcp_resolved(ts, 0, res);
 }
 
 static void tcp_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
@@ -311,7 +304,7 @@ static void tcp_write_cb(uv_write_t *req, int status) {
   tcp_sink_t *ts = req->data;
   ts->writing = 0;
   if (status == 0) {
-    tcp_progress(ts, uvlog_streamq_done(&ts->q));
+    tcp_progress(ts, uvlog_streamq_done(&ts->q), 1);
     tcp_kick(ts);
     return;
   }
@@ -369,28 +362,28 @@ static int tcp_write(uvlog_sink_t *sink, const uvlog_entry_t *entries, size_t co
     else if (rc == -ENOBUFS) over++;
     else oom++;
   }
-  if (over) { uvlog_sink_count_dropped(sink, over); uvlog_sink_report_error(sink, -ENOBUFS); }
-  if (oom) { uvlog_sink_count_dropped(sink, oom); uvlog_sink_report_error(sink, UVLOG_ENOMEM); }
+  if (over) tcp_lost(ts, over, -ENOBUFS);
+  if (oom) tcp_lost(ts, oom, UVLOG_ENOMEM);
   tcp_kick(ts);
   return 0;
 }
 
 static void tcp_flush_timeout_cb(uv_timer_t *t) {
-  tcp_flush_complete(t->data, UVLOG_ETIMEDOUT);
+  tcp_sink_t *ts = t->data;
+  tcp_flush_complete(ts, uvlog_flushw_timeout(&ts->fw), UVLOG_ETIMEDOUT);
 }
 
+/* Backing off after a failure, nothing can be written before the next
+ * attempt: the flush fails at once with the failure's error. (While
+ * resolving or connecting, it waits up to flush_timeout_ms.) */
 static int tcp_flush(uvlog_sink_t *sink) {
   tcp_sink_t *ts = uvlog_sink_data(sink);
-  if (ts->fin >= ts->enq) return 0;
-  /* Backing off after a failure: nothing can be written before the next
-   * attempt, so do not hold the caller (or the logger's close) for the
-   * deadline. (While resolving or connecting, the flush waits.) */
-  if (ts->state == ST_WAITING) return -ENOTCONN;
-  if (ts->flush_timeout_ms == 0) return UVLOG_ETIMEDOUT;
-  if (ts->flush_n++ == 0)
-    uv_timer_start(&ts->flush_timer, tcp_flush_timeout_cb, ts->flush_timeout_ms, 0);
-  ts->flush_target = ts->enq;
-  return UVLOG_PENDING;
+  int away = ts->state == ST_WAITING ? (ts->root_err ? ts->root_err : -ENOTCONN) : 0;
+  int start = 0;
+  int rc = uvlog_flushw_begin(&ts->fw, ts->fin, ts->enq, away, ts->flush_timeout_ms, now_ms(),
+                              &start);
+  if (start) uv_timer_start(&ts->flush_timer, tcp_flush_timeout_cb, ts->flush_timeout_ms, 0);
+  return rc;
 }
 
 static int tcp_reopen(uvlog_sink_t *sink) {
@@ -409,17 +402,17 @@ static int tcp_reopen(uvlog_sink_t *sink) {
 static void tcp_finish(tcp_sink_t *ts) {
   ts->finished = 1;
   ts->state = ST_IDLE;
-  if (ts->gai) { ts->gai->data = NULL; uv_cancel((uv_req_t *)ts->gai); ts->gai = NULL; }
+  uvlog_resolve_cancel(ts->gai);
+  ts->gai = NULL;
   /* Records in flight are dropped by tcp_write_cb (UV_ECANCELED); the rest now. */
   size_t left = ts->q.pending_recs;
   ts->q.pending_recs = 0;
   uvlog_buf_reset(&ts->q.pending);
   if (left) {
-    uvlog_sink_count_dropped(ts->sink, left);
-    uvlog_sink_report_error(ts->sink, UVLOG_ETIMEDOUT);
+    tcp_lost(ts, left, UVLOG_ETIMEDOUT);
     ts->fin += left;
   }
-  if (ts->flush_n) tcp_flush_complete(ts, left ? UVLOG_ETIMEDOUT : 0);
+  tcp_flush_complete(ts, uvlog_flushw_take(&ts->fw), left ? UVLOG_ETIMEDOUT : 0);
   tcp_drop_conn(ts);
   uv_close((uv_handle_t *)&ts->timer, tcp_handle_closed);
   uv_close((uv_handle_t *)&ts->flush_timer, tcp_handle_closed);
@@ -437,11 +430,12 @@ static void tcp_close(uvlog_sink_t *sink) {
   if (!ts->opened) { tcp_free(ts); return; }
   if (ts->closing) return;
   ts->closing = 1;
-  if (uvlog_streamq_records(&ts->q) == 0 || ts->close_timeout_ms == 0) {
+  unsigned ms = uvlog_flushw_close_ms(&ts->fw, ts->close_timeout_ms, now_ms());
+  if (uvlog_streamq_records(&ts->q) == 0 || ms == 0) {
     tcp_finish(ts);
     return;
   }
-  uv_timer_start(&ts->close_timer, tcp_close_timeout_cb, ts->close_timeout_ms, 0);
+  uv_timer_start(&ts->close_timer, tcp_close_timeout_cb, ms, 0);
 }
 
 static const uvlog_sink_vtable_t tcp_vtable = {
