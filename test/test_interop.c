@@ -302,11 +302,11 @@ static void kill_restart(uvlog_sink_t *s, int sig, long n1, long n2, int expect_
     accepted++;
   }
   /* A barrier: every K2 record has reached the sink (kept or dropped). The
-   * sink cannot deliver: its flush fails at once (-ENOTCONN, counted), and
+   * sink cannot deliver: its flush fails (with the root cause: UV_EOF after
+   * a SIGKILL, -ECONNREFUSED while rsyslog is away...), and
    * uvlog_logger_flush() returns that error. */
   int rc = uvlog_logger_flush(log, 20000);
-  cr_assert(rc == 0 || rc == UVLOG_ETIMEDOUT || rc == -ENOTCONN, "flush: %d %s", rc,
-            uvlog_strerror(rc));
+  cr_assert_lt(rc, 0, "a flush that could not deliver fails: %d %s", rc, uvlog_strerror(rc));
   cr_assert_eq(uvlog_sink_stats(s, &st), 0);
   uint64_t dropped = st.dropped;
   cr_assert_gt(st.errors, 0u);

@@ -539,7 +539,7 @@ Test(tcp_sink, bounded_backlog_drops_newest_and_counts, .timeout = 60) {
   /* The flush cannot deliver: it ends at its deadline, it does not hang, and
    * says why (the sink's error: timed out, or not connected while backing off). */
   int rc = uvlog_logger_flush(log, 20000);
-  cr_assert(rc == 0 || rc == UVLOG_ETIMEDOUT || rc == -ENOTCONN, "flush: %d %s", rc, uvlog_strerror(rc));
+  cr_assert_lt(rc, 0, "a flush that could not deliver fails: %d %s", rc, uvlog_strerror(rc));
   uvlog_sink_stats_t st;
   cr_assert_eq(uvlog_sink_stats(s, &st), 0);
   cr_assert_gt(st.dropped, 0u, "over the bound records are dropped");
@@ -641,7 +641,7 @@ Test(tcp_sink, slow_receiver_bound_and_exact_accounting, .timeout = 60) {
   for (long k = 0; k < n; k++)
     NF_LOG_OK(uvlog_log(log, UVLOG_LEVEL_INFO, NULL, 0, NULL, "%01000d rec %ld", 0, k));
   int rc = uvlog_logger_flush(log, 20000);
-  cr_assert(rc == 0 || rc == UVLOG_ETIMEDOUT || rc == -ENOTCONN, "flush: %s", uvlog_strerror(rc));
+  cr_assert_lt(rc, 0, "a flush that could not deliver fails: %d %s", rc, uvlog_strerror(rc));
   uvlog_sink_stats_t st;
   cr_assert_eq(uvlog_sink_stats(s, &st), 0);
   cr_assert_gt(st.dropped, 0u, "the bound applies to a slow receiver");
@@ -649,7 +649,8 @@ Test(tcp_sink, slow_receiver_bound_and_exact_accounting, .timeout = 60) {
   atomic_store(&rx.paused, 0);
   long want = n - (long)dropped;
   cr_assert_eq(rx_wait_frames(&rx, want), want);
-  cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
+  rc = uvlog_logger_flush(log, 10000);
+  cr_assert_eq(rc, 0, "flush after the receiver resumed: %d %s", rc, uvlog_strerror(rc));
   cr_assert_eq(uvlog_logger_close(log), 0);
   uvlog_stats_t ls;
   cr_assert_eq(uvlog_logger_stats(log, &ls), 0);

@@ -213,9 +213,10 @@ int uvlog_flushw_begin(uvlog_flushw_t *w, uint64_t fin, uint64_t enq, int away_e
     w->drop_err = 0;
     return rc;
   }
-  if (away_err) return away_err;
+  /* Failing now reports every loss so far too: each loss fails one flush. */
+  if (away_err) return w->drop_err = 0, away_err;
   if (w->stuck_ms == 0) w->stuck_ms = now_ms ? now_ms : 1;
-  if (w->stalled || timeout_ms == 0) return UVLOG_ETIMEDOUT;
+  if (w->stalled || timeout_ms == 0) return w->drop_err = 0, UVLOG_ETIMEDOUT;
   w->target = enq;
   *start_timer = w->n++ == 0;
   return UVLOG_PENDING;
@@ -238,6 +239,7 @@ void uvlog_flushw_dropped(uvlog_flushw_t *w, int err) {
 
 unsigned uvlog_flushw_timeout(uvlog_flushw_t *w) {
   w->stalled = 1;
+  w->drop_err = 0; /* the flushes fail: that reports the losses so far */
   return uvlog_flushw_take(w);
 }
 

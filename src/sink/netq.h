@@ -121,7 +121,9 @@ void uvlog_frame(int framing, const char *text, size_t len, uvlog_buf_t *out);
  *   - after a flush timed out, later flushes fail at once with
  *     UVLOG_ETIMEDOUT until a record is delivered (so the logger's periodic
  *     flush cannot keep re-arming a wait that will not end);
- *   - a flush whose records were dropped completes with the drop's error;
+ *   - a flush whose records were dropped completes with the drop's error
+ *     (unless it fails for one of the reasons above first): each loss fails
+ *     exactly one flush, the first to complete after it;
  *   - close gives the buffer close_timeout_ms counted from when a flush
  *     began waiting (the receiver there, not taking records) with no record
  *     delivered since, else from the close (uvlog_flushw_close_ms). */
@@ -130,7 +132,7 @@ typedef struct uvlog_flushw {
   uint64_t target;     /* fin value that completes them */
   int stalled;         /* a flush timed out; nothing delivered since */
   uint64_t stuck_ms;   /* when a flush began waiting, nothing delivered since; 0: not */
-  int drop_err;        /* the first drop error since a flush last completed */
+  int drop_err;        /* the first drop error since a flush last failed or completed */
 } uvlog_flushw_t;
 
 /* vt->flush. `away_err` != 0: the receiver is away for that reason. Returns
