@@ -16,6 +16,7 @@
 #include "logger.h"
 #include "ring.h"
 #include "sink.h"
+#include "timeconv.h"
 
 /* Logger states; transitions happen under `mu`, loads elsewhere are acquire. */
 enum {
@@ -26,31 +27,42 @@ enum {
   LOG_CLOSED = 4
 };
 
+/* Cache-line layout (docs/design.md, "The producer path"): the line
+ * producers only read (pub + configuration), the ring's tail line, its
+ * head line, its read-only line (ring.h), the drop counters, the
+ * listener's tallies and `parked` each on a line of their own. The struct
+ * is allocated with its alignment (logger.c: logger_alloc). */
+#define LOG_LINE 64
+
 struct uvlog_s {
-  ring_t ring;                 /* first: the hot producer lines */
+  /* Producers' read-only line. `pub` first (private.h: the macros read
+   * pub.eff_level through a uvlog_t *). eff_level = max(level, min over
+   * sinks' levels), recomputed under `level_mu` whenever any level changes
+   * (relaxed store; producers load it relaxed: a lone value). The others
+   * are set at create and never change. */
+  _Alignas(LOG_LINE) uvlog_pub_t pub;
+  int tsc;                     /* records carry TSC ticks (tsc.h), else ns */
+  uvlog_overflow_t overflow;   /* opts.overflow */
+  size_t max_record;           /* opts.max_record */
 
-  /* Producer-read configuration (read-only after create). */
-  uvlog_options_t opts;
-  size_t max_record;
-
-  /* Levels. `eff_level` = max(level, min over sinks' levels): the one value
-   * a log call loads (relaxed: a lone value). Recomputed under `level_mu`
-   * whenever any level changes. */
-  _Atomic int level;
-  _Atomic int eff_level;
-  pthread_mutex_t level_mu;
+  ring_t ring;                 /* tail line, head line, read-only line */
 
   /* Drop and truncation counters: producers add (relaxed, only on those
    * paths), the listener and uvlog_logger_stats read (relaxed: tallies). */
-  _Atomic uint64_t dropped_by_level[UVLOG_LEVEL_COUNT];
+  _Alignas(LOG_LINE) _Atomic uint64_t dropped_by_level[UVLOG_LEVEL_COUNT];
   _Atomic uint64_t truncated;
 
   /* Listener counters, read by uvlog_logger_stats (relaxed: tallies). */
-  _Atomic uint64_t records;
+  _Alignas(LOG_LINE) _Atomic uint64_t records;
   _Atomic uint64_t high_water;
 
+  /* Configuration (cold). */
+  uvlog_options_t opts;
+  _Atomic int level;           /* the logger's own level */
+  pthread_mutex_t level_mu;
+
   /* Wake-up handshake (listener.c, top comment). */
-  _Atomic int parked;          /* 1: the listener is (about to be) asleep */
+  _Alignas(LOG_LINE) _Atomic int parked; /* 1: the listener is (about to be) asleep */
   _Atomic int async_dead;      /* 1: the async handle is closing; no more sends */
   _Atomic int senders;         /* threads inside uv_async_send() right now */
   _Atomic int reopen_req;      /* uvlog_logger_reopen() asked */
@@ -79,6 +91,9 @@ struct uvlog_s {
   uint64_t gone_written;       /* totals of the sinks already freed */
   uint64_t gone_dropped;
   uint64_t gone_errors;
+
+  /* decode.c (listener only): TSC ticks to wall time, when `tsc`. */
+  uvlog_tconv_t tconv;
 
   /* Listener-only. */
   uv_loop_t loop;
