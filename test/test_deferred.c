@@ -67,7 +67,7 @@ static void same(const char *fmt, const uvlog_arg_t *args, unsigned n, const cha
   if (wlen < 0) cr_assert_fail("snprintf failed on \"%s\"", fmt);
   defer_render(fmt, args, n, &out);
   if (out.oom) cr_assert_fail("out of memory");
-  if (out.len != (size_t)wlen || memcmp(out.data, want, out.len) != 0)
+  if (out.len != (size_t)wlen || (out.len && memcmp(out.data, want, out.len) != 0))
     cr_assert_fail("\"%s\": deferred gave \"%.*s\" (%zu bytes), snprintf \"%s\" (%d bytes)", fmt,
                    (int)(out.len > 400 ? 400 : out.len), out.data, out.len, want, wlen);
   n_cases++;
