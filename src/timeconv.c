@@ -95,7 +95,8 @@ void uvlog__tconv_init(uvlog_tconv_t *c) {
   tconv_point_t p0 = sample(), p1;
   do p1 = sample();
   while (p1.ns - p0.ns < 200000 && p1.ns >= p0.ns);
-  c->ns_per_tick = 1.0;
+  c->ns_per_tick = 1.0; /* only if the clock stepped back during the calibration */
+  c->gap_ticks = TCONV_GAP_NS;
   set_rate(c, p0, p1);
   c->base = c->mid = p0;
   push(c, p1, 0);
