@@ -314,3 +314,11 @@ void uvlog_default_set(uvlog_t *log) {
 uvlog_t *uvlog_default_get(void) {
   return atomic_load_explicit(&default_logger, memory_order_acquire);
 }
+
+/* ---- shared by producers and the listener (logger.h) ------------------------- */
+
+size_t uvlog__max_record(const uvlog_t *log) { return log ? log->max_record : 0; }
+
+void uvlog__count_truncated(uvlog_t *log) {
+  atomic_fetch_add_explicit(&log->truncated, 1, memory_order_relaxed); /* a tally */
+}

@@ -94,12 +94,6 @@ static void count_drop(uvlog_t *log, uvlog_level_t level) {
   atomic_fetch_add_explicit(&log->dropped_by_level[level], 1, memory_order_relaxed); /* a tally */
 }
 
-void uvlog__count_truncated(uvlog_t *log) {
-  atomic_fetch_add_explicit(&log->truncated, 1, memory_order_relaxed); /* a tally */
-}
-
-size_t uvlog__max_record(const uvlog_t *log) { return log ? log->max_record : 0; }
-
 /* Waits for space in block mode. Called only when the ring was full. */
 static int claim_blocking(uvlog_t *log, uvlog_level_t level, size_t bytes, uvlog_rec_t **out) {
   /* In a forked child nothing drains this ring: never wait. relaxed: a lone
