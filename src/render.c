@@ -401,7 +401,10 @@ static int render_conv(uvlog_buf_t *out, const spec_t *sp, reader_t *rd, long ca
   int r = reader_next(rd, &a);
   if (r < 0) return -1;
   if (r == 0) { mark(out, sp, "missing argument"); return 0; }
-  sp = clamp_spec(sp, &clamped, ctext, st, &ns, cap, cl);
+  cl->w = cl->cw = 0;
+  cl->p = cl->cp = -1;
+  if (UVLOG_UNLIKELY(sp->wstar || sp->pstar || sp->width > cap || sp->prec > cap))
+    sp = clamp_spec(sp, &clamped, ctext, st, &ns, cap, cl);
   unsigned kind = a.tag & 0xf0u, size = a.tag & 0x0fu;
   /* "%" directly followed by the length modifier and letter: no flags and
    * no width (a '*' width is part of pre_len too). */

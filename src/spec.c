@@ -27,20 +27,6 @@ static int digits(const char **q, long *v) {
   return 1;
 }
 
-/* The common bare "%d", "%s"...: nothing else to parse. */
-static int bare(const char *p, spec_t *sp) {
-  switch (p[1]) {
-  case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': case 's': case 'c': case 'p':
-  case 'f':
-    sp->pre_len = sp->flags_end = sp->lmod_at = 1;
-    sp->conv = p[1];
-    sp->len = 2;
-    return 1;
-  default:
-    return 0;
-  }
-}
-
 static const char *length_modifier(const char *q, spec_t *sp) {
   switch (*q) {
   case 'h': q++; if (*q == 'h') { sp->lmod = 'H'; q++; } else sp->lmod = 'h'; break;
@@ -66,13 +52,12 @@ static int supported(const spec_t *sp) {
   }
 }
 
-int uvlog__parse_spec(const char *p, spec_t *sp) {
+int uvlog__parse_spec_full(const char *p, spec_t *sp) {
   const char *q = p + 1;
   sp->start = p;
   sp->wstar = sp->pstar = sp->has_prec = sp->has_width = 0;
   sp->prec = sp->width = 0;
   sp->lmod = 0;
-  if (bare(p, sp)) return 1;
   while (is_flag(*q)) q++;
   sp->flags_end = (size_t)(q - p);
   if (*q == '*') {

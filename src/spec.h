@@ -31,6 +31,25 @@ typedef struct spec {
  * if the renderer supports it exactly, 0 otherwise (%n, %m, wide strings,
  * positional arguments, unknown letters, a width or precision of more than
  * SPEC_MAX_DIGITS digits). Never overflows, whatever the digits. */
-int uvlog__parse_spec(const char *p, spec_t *sp);
+int uvlog__parse_spec_full(const char *p, spec_t *sp);
+
+/* The common bare "%d", "%s"... inline (the renderer parses every spec of
+ * every record); everything else out of line. */
+static inline int uvlog__parse_spec(const char *p, spec_t *sp) {
+  switch (p[1]) {
+  case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': case 's': case 'c': case 'p':
+  case 'f':
+    sp->start = p;
+    sp->wstar = sp->pstar = sp->has_prec = sp->has_width = 0;
+    sp->prec = sp->width = 0;
+    sp->lmod = 0;
+    sp->pre_len = sp->flags_end = sp->lmod_at = 1;
+    sp->conv = p[1];
+    sp->len = 2;
+    return 1;
+  default:
+    return uvlog__parse_spec_full(p, sp);
+  }
+}
 
 #endif /* UVLOG_SPEC_H */
