@@ -105,8 +105,6 @@ int uvlog_level_to_syslog(uvlog_level_t level) {
   }
 }
 
-#define DEFAULT_MAX_RECORD 8192
-
 static int level_ok(uvlog_level_t level) {
   return (int)level >= UVLOG_LEVEL_TRACE && (int)level <= UVLOG_LEVEL_OFF;
 }
@@ -141,20 +139,33 @@ void uvlog_options_init(uvlog_options_t *opts) {
   opts->ring_capacity = (size_t)1 << 20;
   opts->overflow = UVLOG_OVERFLOW_DROP;
   opts->flush_interval_ms = 1000;
-  opts->max_record = DEFAULT_MAX_RECORD;
+  opts->max_record = 8192;
   opts->level = UVLOG_LEVEL_INFO;
   opts->idle_park_ms = 10;
 }
 
-/* The default max_record, left as uvlog_options_init() set it, follows a
- * ring too small for it: capacity / 8. */
+static int options_check(const uvlog_options_t *o) {
+  size_t cap = o->ring_capacity;
+  if (cap < RING_MIN_CAPACITY || cap > RING_MAX_CAPACITY || (cap & (cap - 1)) != 0)
+    return UVLOG_EINVAL;
+  if (o->overflow != UVLOG_OVERFLOW_DROP && o->overflow != UVLOG_OVERFLOW_BLOCK)
+    return UVLOG_EINVAL;
+  if (o->max_record == 0 || o->max_record > cap / 8) return UVLOG_EINVAL;
+  if (!level_ok(o->level)) return UVLOG_EINVAL;
+  if (o->flush_interval_ms == 0) return UVLOG_EINVAL;
+  return 0;
+}
+
+/* The default max_record (8192, what uvlog_options_init() sets) follows a
+ * ring too small for it: capacity / 8. A value of the user's own is
+ * checked as given. */
 static void options_fix(uvlog_options_t *o) {
   size_t cap = o->ring_capacity;
-  if (o->max_record == DEFAULT_MAX_RECORD && cap >= RING_MIN_CAPACITY && cap / 8 < o->max_record)
+  if (o->max_record == 8192 && cap >= RING_MIN_CAPACITY && cap / 8 < o->max_record)
     o->max_record = cap / 8;
 }
 
-/* NULL, or what is wrong, naming the option (uvlog_options_explain()). */
+/* Which option options_check() refuses, and why (uvlog_options_explain()). */
 static const char *options_why(const uvlog_options_t *o) {
   size_t cap = o->ring_capacity;
   if (cap < RING_MIN_CAPACITY || cap > RING_MAX_CAPACITY || (cap & (cap - 1)) != 0)
@@ -165,7 +176,7 @@ static const char *options_why(const uvlog_options_t *o) {
   if (o->max_record > cap / 8) return "max_record: must be at most ring_capacity / 8";
   if (!level_ok(o->level)) return "level: not a uvlog_level_t";
   if (o->flush_interval_ms == 0) return "flush_interval_ms: must not be 0";
-  return NULL;
+  return options_check(o) ? "an option is out of range (see docs/api.md)" : NULL;
 }
 
 const char *uvlog_options_explain(const uvlog_options_t *opts) {
@@ -190,26 +201,27 @@ int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts) {
   if (opts) o = *opts;
   else uvlog_options_init(&o);
   options_fix(&o);
-  if (options_why(&o)) return UVLOG_EINVAL;
+  int rc = options_check(&o);
+  if (rc) return rc;
 
   pthread_once(&tid_once, tid_atfork_once);
   uvlog_t *log = logger_alloc();
   if (!log) return UVLOG_ENOMEM;
-  int rc = ring_init(&log->ring, o.ring_capacity);
+  rc = ring_init(&log->ring, o.ring_capacity);
   if (rc) {
     free(log);
     return rc == -ENOMEM ? UVLOG_ENOMEM : UVLOG_EINVAL;
   }
   log->opts = o;
   log->max_record = o.max_record;
-  log->overflow = o.overflow;
-  log->tsc = uvlog__tsc_usable();
-  if (log->tsc) uvlog__tconv_init(&log->tconv);
   atomic_init(&log->level, (int)o.level);
   log->pub.eff_level = UVLOG_LEVEL_OFF; /* no sink yet: nothing to do */
   atomic_init(&log->state, LOG_CREATED);
   atomic_init(&log->fork_gen, atomic_load_explicit(&uvlog__fork_gen, memory_order_relaxed));
   atomic_init(&log->async_dead, 1); /* no async handle until the listener runs */
+  log->overflow = o.overflow;
+  log->tsc = uvlog__tsc_usable();
+  if (log->tsc) uvlog__tconv_init(&log->tconv);
   pthread_mutex_init(&log->level_mu, NULL);
   pthread_mutex_init(&log->mu, NULL);
   pthread_condattr_t ca;

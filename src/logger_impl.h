@@ -28,10 +28,10 @@ enum {
 };
 
 /* Cache-line layout (docs/design.md, "The producer path"): the line
- * producers only read (pub + configuration), the ring's tail line, its
- * head line, its read-only line (ring.h), the drop counters, the
- * listener's tallies and `parked` each on a line of their own. The struct
- * is allocated with its alignment (logger.c: logger_alloc). */
+ * producers only read (pub + configuration) first, then the ring's tail
+ * line, head line and read-only line (ring.h), then the listener's time
+ * converter. The struct is allocated with its alignment (logger.c:
+ * logger_alloc). */
 #define LOG_LINE 64
 
 struct uvlog_s {
@@ -47,22 +47,25 @@ struct uvlog_s {
 
   ring_t ring;                 /* tail line, head line, read-only line */
 
-  /* Drop and truncation counters: producers add (relaxed, only on those
-   * paths), the listener and uvlog_logger_stats read (relaxed: tallies). */
-  _Alignas(LOG_LINE) _Atomic uint64_t dropped_by_level[UVLOG_LEVEL_COUNT];
-  _Atomic uint64_t truncated;
-
-  /* Listener counters, read by uvlog_logger_stats (relaxed: tallies). */
-  _Alignas(LOG_LINE) _Atomic uint64_t records;
-  _Atomic uint64_t high_water;
+  /* decode.c (listener only): TSC ticks to wall time, when `tsc`. */
+  _Alignas(LOG_LINE) uvlog_tconv_t tconv;
 
   /* Configuration (cold). */
   uvlog_options_t opts;
   _Atomic int level;           /* the logger's own level */
   pthread_mutex_t level_mu;
 
+  /* Drop and truncation counters: producers add (relaxed, only on those
+   * paths), the listener and uvlog_logger_stats read (relaxed: tallies). */
+  _Atomic uint64_t dropped_by_level[UVLOG_LEVEL_COUNT];
+  _Atomic uint64_t truncated;
+
+  /* Listener counters, read by uvlog_logger_stats (relaxed: tallies). */
+  _Atomic uint64_t records;
+  _Atomic uint64_t high_water;
+
   /* Wake-up handshake (listener.c, top comment). */
-  _Alignas(LOG_LINE) _Atomic int parked; /* 1: the listener is (about to be) asleep */
+  _Atomic int parked;          /* 1: the listener is (about to be) asleep */
   _Atomic int async_dead;      /* 1: the async handle is closing; no more sends */
   _Atomic int senders;         /* threads inside uv_async_send() right now */
   _Atomic int reopen_req;      /* uvlog_logger_reopen() asked */
@@ -91,9 +94,6 @@ struct uvlog_s {
   uint64_t gone_written;       /* totals of the sinks already freed */
   uint64_t gone_dropped;
   uint64_t gone_errors;
-
-  /* decode.c (listener only): TSC ticks to wall time, when `tsc`. */
-  uvlog_tconv_t tconv;
 
   /* Listener-only. */
   uv_loop_t loop;

@@ -153,10 +153,12 @@ static inline __attribute__((always_inline)) int claim(uvlog_t *log, uvlog_level
   return 0;
 }
 
-/* Publishes the record, then the wake-up policy (wake.h), unless nested. */
-static inline void commit(uvlog_t *log, uvlog_rec_t *rec, int nested) {
+/* Publishes the record, then the wake-up policy (wake.h), unless nested.
+ * The level comes from the caller: once committed, the record may be
+ * consumed and zeroed by the listener at any moment. */
+static inline void commit(uvlog_t *log, uvlog_rec_t *rec, uvlog_level_t level, int nested) {
   ring_commit(&log->ring, rec);
-  if (!nested) uvlog__notify(log, (uvlog_level_t)rec->level);
+  if (!nested) uvlog__notify(log, level);
 }
 
 int uvlog__rec_claim(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec) {
@@ -169,7 +171,9 @@ int uvlog__rec_begin(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_r
   return rc ? rc : uvlog__rec_claim(log, level, data_len, rec);
 }
 
-void uvlog__rec_commit(uvlog_t *log, uvlog_rec_t *rec) { commit(log, rec, 0); }
+void uvlog__rec_commit(uvlog_t *log, uvlog_rec_t *rec) {
+  commit(log, rec, (uvlog_level_t)rec->level, 0); /* read before the commit */
+}
 
 /* ---- no logger: the "last resort" ---------------------------------------- */
 
@@ -258,7 +262,7 @@ static int text_record(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *si
   rec->msg_len = (uint32_t)keep;
   if (keep) memcpy(dst, text, keep);
   mark_truncated(log, rec, dst, len + more, keep);
-  commit(log, rec, nested);
+  commit(log, rec, level, nested);
   leave(nested);
   return 0;
 }
@@ -307,7 +311,7 @@ int uvlog_logv(uvlog_t *log, uvlog_level_t level, const char *file, int line, co
   else vsnprintf((char *)dst, len + 1, fmt, ap);
   rec->msg_len = (uint32_t)len;
   mark_truncated(log, rec, dst, (size_t)n, len);
-  commit(log, rec, nested);
+  commit(log, rec, level, nested);
   leave(nested);
   return 0;
 }
@@ -381,7 +385,7 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   rec->type = REC_DEFERRED;
   rec->site = site;
   uvlog__deferred_encode(plan, vals, site->nargs, lens, rec->data);
-  commit(log, rec, nested);
+  commit(log, rec, level, nested);
   leave(nested);
   return 0;
 }
