@@ -34,12 +34,28 @@
 #include "timeconv.h"
 #include "tsc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #ifdef UVLOG_HAVE_TSC
 #include <cpuid.h>
 #endif
+
+/* 0 if Linux runs its clocks on a source unrelated to the TSC (hpet,
+ * acpi_pm...): it switches to those when it finds the TSC unstable or
+ * unsynchronised across cores. "tsc", and in a KVM guest "kvm-clock"
+ * (itself the host's TSC, scaled), mean it did not. Unknown (no sysfs):
+ * trust cpuid. */
+static int kernel_trusts_tsc(void) {
+  FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
+  if (!f) return 1;
+  char name[32] = "";
+  int ok = fgets(name, sizeof name, f) == NULL || strncmp(name, "tsc", 3) == 0 ||
+           strncmp(name, "kvm-clock", 9) == 0;
+  fclose(f);
+  return ok;
+}
 
 int uvlog__tsc_usable(void) {
   const char *env = getenv("UVLOG_CLOCK");
@@ -48,7 +64,8 @@ int uvlog__tsc_usable(void) {
   unsigned a, b, c, d;
   if (!__get_cpuid(0x80000000u, &a, &b, &c, &d) || a < 0x80000007u) return 0;
   if (!__get_cpuid(0x80000007u, &a, &b, &c, &d)) return 0;
-  return (d >> 8) & 1u; /* invariant TSC */
+  if (!((d >> 8) & 1u)) return 0; /* no invariant TSC */
+  return kernel_trusts_tsc();
 #else
   return 0;
 #endif

@@ -3,7 +3,8 @@
  *
  * Owns the choice of clock and the read. Where the CPU has an invariant TSC
  * (x86-64, cpuid 0x80000007 EDX bit 8: constant rate, runs in every
- * C-state, synchronised across cores by the kernel) a record stores the raw
+ * C-state) that the kernel has not given up on (clocksource tsc or
+ * kvm-clock) a record stores the raw
  * `rdtsc` value (~12 ns, no vDSO call); the listener converts ticks to wall
  * time (timeconv.h). Elsewhere, or with UVLOG_CLOCK=realtime in the
  * environment, a record stores CLOCK_REALTIME nanoseconds directly. The
@@ -35,7 +36,9 @@ static inline uint64_t uvlog__stamp(int tsc) {
   return tsc ? uvlog__rdtsc() : (uint64_t)uvlog__now_ns();
 }
 
-/* 1 if records should carry TSC ticks: an invariant TSC and no
+/* 1 if records should carry TSC ticks: an invariant TSC, Linux's
+ * clocksource is the TSC or kvm-clock (the kernel did not find the TSC
+ * unstable and switch to hpet or acpi_pm), and no
  * UVLOG_CLOCK=realtime in the environment (read at each logger create). */
 int uvlog__tsc_usable(void);
 
