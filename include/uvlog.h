@@ -250,8 +250,8 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
  *  - the format uses %n, %m, %ls/%S, %C, positional arguments (%1$d) or a
  *    conversion the listener does not know (decided once per call site, the
  *    first time it runs);
- *  - the copied arguments would exceed the logger's max_record, or log is
- *    NULL (then the text is formatted on the caller, with one malloc).
+ *  - the copied arguments would exceed the logger's max_record (then the
+ *    text is formatted on the caller, with one malloc), or log is NULL.
  * Argument/format mismatches are diagnosed at compile time by -Wformat (the
  * macro also compiles the uvlog_log() fallback call); one that slips through
  * renders as a visible "<uvlog: ...>" marker, never as undefined behaviour.
