@@ -16,7 +16,7 @@
  * A pair is rdtsc, clock_gettime(CLOCK_REALTIME), rdtsc (best of three, the
  * tick being the midpoint of the tightest). The converter samples when a
  * tick lies more than TCONV_GAP_NS past the newest breakpoint: when busy,
- * about once per millisecond (~40 ns each); when idle, not at all, and the
+ * about once per millisecond (three reads, ~0.15 us); when idle, not at all, and the
  * first record after a pause is interpolated between the last pair and a
  * fresh one (both taken around it), so a pause costs no accuracy.
  * ns_per_tick is measured over a baseline of 15 to 30 s once there is one
