@@ -371,8 +371,6 @@ static const spec_t *clamp_spec(const spec_t *sp, spec_t *c, char *ctext, int *s
   return c;
 }
 
-/* Renders one conversion with its argument(s). Returns 0, or -1 if the
- * data is corrupt (rendering stops). */
 /* How many bytes the conversion would have produced without the clamp,
  * given `lc` produced with it: a precision adds its excess digits (not for
  * %s, whose bytes are already cut, %c, or %g, which strips zeros: there the
@@ -385,11 +383,15 @@ static size_t unclamped_len(const spec_t *sp, const clamp_t *cl, size_t lc) {
   return l;
 }
 
+/* Renders one conversion with its argument(s); *cl says what was clamped.
+ * Returns 0, or -1 if the data is corrupt (rendering stops). */
 static int render_conv(uvlog_buf_t *out, const spec_t *sp, reader_t *rd, long cap, clamp_t *cl) {
   spec_t clamped;
   char ctext[SPEC_MAX + 8];
   int st[2], ns = 0;
   arg_t a;
+  cl->w = cl->cw = 0; /* nothing clamped, whichever way this returns */
+  cl->p = cl->cp = -1;
   char f[SPEC_MAX + 4];
   for (int k = 0; k < sp->wstar + sp->pstar; k++) {
     int r = reader_next(rd, &a);
@@ -401,8 +403,6 @@ static int render_conv(uvlog_buf_t *out, const spec_t *sp, reader_t *rd, long ca
   int r = reader_next(rd, &a);
   if (r < 0) return -1;
   if (r == 0) { mark(out, sp, "missing argument"); return 0; }
-  cl->w = cl->cw = 0;
-  cl->p = cl->cp = -1;
   if (UVLOG_UNLIKELY(sp->wstar || sp->pstar || sp->width > cap || sp->prec > cap))
     sp = clamp_spec(sp, &clamped, ctext, st, &ns, cap, cl);
   unsigned kind = a.tag & 0xf0u, size = a.tag & 0x0fu;
