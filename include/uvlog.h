@@ -117,9 +117,11 @@ typedef struct uvlog_options {
   size_t ring_capacity;         /* bytes, a power of two >= 4096; default 1 MiB */
   uvlog_overflow_t overflow;    /* default UVLOG_OVERFLOW_DROP */
   unsigned flush_interval_ms;   /* sinks are flushed this often; default 1000 */
-  size_t max_record;            /* longest message kept, bytes; default 8192,
-                                   at most ring_capacity / 8. Longer messages are
-                                   truncated with a visible marker. */
+  size_t max_record;            /* longest message kept, bytes; default 8192, or
+                                   ring_capacity / 8 if that is smaller (only the
+                                   default follows the ring: a value of your own
+                                   above ring_capacity / 8 is refused). Longer
+                                   messages are truncated with a visible marker. */
   uvlog_level_t level;          /* runtime level of the logger; default INFO */
   unsigned idle_park_ms;        /* DEPRECATED, ignored since 0.2: the listener no
                                    longer polls an empty ring (see
@@ -147,9 +149,14 @@ typedef struct uvlog_options {
 /** Fills `opts` with the defaults above. */
 UVLOG_EXPORT void uvlog_options_init(uvlog_options_t *opts);
 
+/** Why uvlog_logger_create() would refuse `opts` with UVLOG_EINVAL: a static
+ *  string naming the option ("max_record: must be at most ring_capacity /
+ *  8"), or NULL if the options are valid (NULL opts: the defaults). */
+UVLOG_EXPORT const char *uvlog_options_explain(const uvlog_options_t *opts);
+
 /** Creates a logger (not yet started). `opts` may be NULL for the defaults.
- *  Errors: UVLOG_EINVAL (NULL out, capacity not a power of two, etc.),
- *  UVLOG_ENOMEM. */
+ *  Errors: UVLOG_EINVAL (NULL out, capacity not a power of two, etc.:
+ *  uvlog_options_explain() says which option), UVLOG_ENOMEM. */
 UVLOG_EXPORT int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts);
 
 /** Starts the listener thread; every added sink is opened on it first.
@@ -268,8 +275,8 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
  *  - the format uses %n, %m, %ls/%S, %C, positional arguments (%1$d) or a
  *    conversion the listener does not know (decided once per call site, the
  *    first time it runs);
- *  - the copied arguments would exceed the logger's max_record, or log is
- *    NULL (then the text is formatted on the caller, with one malloc).
+ *  - the copied arguments would exceed the logger's max_record (then the
+ *    text is formatted on the caller, with one malloc), or log is NULL.
  * Argument/format mismatches are diagnosed at compile time by -Wformat (the
  * macro also compiles the uvlog_log() fallback call); one that slips through
  * renders as a visible "<uvlog: ...>" marker, never as undefined behaviour.
@@ -283,7 +290,15 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
 /* The macros take a printf-style format and its arguments. The *_TO forms
  * name a logger; the short forms use uvlog_default_get(). With gcc or clang
  * compiling C they defer formatting (above); elsewhere they are the
- * preformatting macros. The *F forms always format on the calling thread. */
+ * preformatting macros. The *F forms always format on the calling thread.
+ *
+ * Arguments of a filtered call are not evaluated (as in spdlog and Quill):
+ * every macro first compares the level with the logger's effective level
+ * (one relaxed load and a branch, with gcc or clang) and returns
+ * UVLOG_EFILTERED before touching its arguments; with a NULL logger, a
+ * call below WARNING returns UVLOG_ENOLOGGER the same way. Do not put side
+ * effects you rely on in log arguments. `log` and `lvl` are evaluated
+ * exactly once. */
 #define UVLOG_LOG_TO(log, lvl, ...)  UVLOG__LOG((log), (lvl), __VA_ARGS__)
 #define UVLOG_LOGF_TO(log, lvl, ...) UVLOG__LOGF((log), (lvl), __VA_ARGS__)
 #define UVLOG_LOG(lvl, ...)  UVLOG_LOG_TO(uvlog_default_get(), (lvl), __VA_ARGS__)

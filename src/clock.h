@@ -1,10 +1,11 @@
 /*
- * clock.h -- the two facts a producer stamps on every record: the wall
- * clock time and the kernel thread id.
+ * clock.h -- the clocks (wall, monotonic) and the kernel thread id a
+ * producer stamps on every record.
  *
  * Both must be cheap on the hot path: clock_gettime(CLOCK_REALTIME) is served
  * by the vDSO (no system call on Linux), and gettid() is called once per
- * thread and cached in a _Thread_local.
+ * thread and cached in a _Thread_local. Where the TSC is usable, producers
+ * stamp raw ticks instead (tsc.h) and the listener converts them.
  */
 #ifndef UVLOG_CLOCK_H
 #define UVLOG_CLOCK_H

@@ -1,9 +1,9 @@
 /*
  * logger.h -- what the library's own files share about a logger.
  *
- * The struct itself is private to logger.c and listener.c; the functions
- * below are the producer-side primitives that every logging path (text,
- * deferred) is built from.
+ * The struct is in logger_impl.h; the functions below are the producer's
+ * record primitives (producer.c), used by the tests and the listener's
+ * decode (uvlog__count_truncated).
  */
 #ifndef UVLOG_LOGGER_H
 #define UVLOG_LOGGER_H
@@ -21,8 +21,8 @@ int uvlog__admit(const uvlog_t *log, uvlog_level_t level);
 /* Producer, after uvlog__admit() said 0: claims a record with room for
  * `data_len` bytes of data after the header, applying the overflow policy
  * (drop: counts and returns UVLOG_EAGAIN; block: waits; closed:
- * UVLOG_ECLOSED). On success the header's level, ts_ns, tid and msg_len are
- * filled; the caller sets type, file/func/line/fmt, the data and flags, then
+ * UVLOG_ECLOSED). On success the header's type (REC_TEXT), level, ts, tid and
+ * msg_len are filled; the caller sets the site, the data and flags, then
  * calls uvlog__rec_commit(). data_len must be <= uvlog__max_record(log)
  * (else UVLOG_EINVAL). No lock, no malloc, no system call in steady state. */
 int uvlog__rec_claim(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec);

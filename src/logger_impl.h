@@ -16,6 +16,7 @@
 #include "logger.h"
 #include "ring.h"
 #include "sink.h"
+#include "timeconv.h"
 
 /* Logger states; transitions happen under `mu`, loads elsewhere are acquire. */
 enum {
@@ -26,18 +27,32 @@ enum {
   LOG_CLOSED = 4
 };
 
+/* Cache-line layout (docs/design.md, "The producer path"): the line
+ * producers only read (pub + configuration) first, then the ring's tail
+ * line, head line and read-only line (ring.h), then the listener's time
+ * converter. The struct is allocated with its alignment (logger.c:
+ * logger_alloc). */
+#define LOG_LINE 64
+
 struct uvlog_s {
-  ring_t ring;                 /* first: the hot producer lines */
+  /* Producers' read-only line. `pub` first (private.h: the macros read
+   * pub.eff_level through a uvlog_t *). eff_level = max(level, min over
+   * sinks' levels), recomputed under `level_mu` whenever any level changes
+   * (relaxed store; producers load it relaxed: a lone value). The others
+   * are set at create and never change. */
+  _Alignas(LOG_LINE) uvlog_pub_t pub;
+  int tsc;                     /* records carry TSC ticks (tsc.h), else ns */
+  uvlog_overflow_t overflow;   /* opts.overflow */
+  size_t max_record;           /* opts.max_record */
 
-  /* Producer-read configuration (read-only after create). */
+  ring_t ring;                 /* tail line, head line, read-only line */
+
+  /* decode.c (listener only): TSC ticks to wall time, when `tsc`. */
+  _Alignas(LOG_LINE) uvlog_tconv_t tconv;
+
+  /* Configuration (cold). */
   uvlog_options_t opts;
-  size_t max_record;
-
-  /* Levels. `eff_level` = max(level, min over sinks' levels): the one value
-   * a log call loads (relaxed: a lone value). Recomputed under `level_mu`
-   * whenever any level changes. */
-  _Atomic int level;
-  _Atomic int eff_level;
+  _Atomic int level;           /* the logger's own level */
   pthread_mutex_t level_mu;
 
   /* Drop and truncation counters: producers add (relaxed, only on those

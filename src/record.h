@@ -1,34 +1,47 @@
 /*
- * record.h -- the layout of one record in the ring.
+ * record.h -- the layout of one record in the ring (owned by the producer
+ * side: producer.c writes it, decode.c reads it).
  *
  * A record is the unit a producer claims, fills and commits, and the
- * listener decodes. It is self-contained: it owns copies of everything the
- * listener needs, except string literals (file, function, and the format of a
- * deferred record), whose lifetime is the program's.
+ * listener decodes. It is self-contained except for what it points at:
+ * the call site (a static object holding file, function, line and format
+ * literals) or, for the runtime-site variant, the file and function
+ * pointers given to uvlog_log(). Those must outlive the record (see
+ * docs/api.md: dlclose()).
  *
- *   0      4      6     7     8                                   40
- *   +------+------+-----+-----+------------------------------------+-------
- *   | len  | type |level|flags| body (uvlog_rec_t fields below)    | data ...
- *   +------+------+-----+-----+------------------------------------+-------
+ *   0      4    5     6     7     8          16         24     28      32
+ *   +------+----+-----+-----+-----+----------+----------+------+-------+-----
+ *   | len  |type|level|flags| -   | ts       | site     | tid  |msg_len| data
+ *   +------+----+-----+-----+-----+----------+----------+------+-------+-----
  *
  * `len` (the first 4 bytes) belongs to the ring protocol (see ring.h): it is
  * the record's total size, header included, rounded up to 8, and it is the
  * commit flag. Everything after it is written by the producer before commit.
  *
- * Types:
+ * `ts` is raw TSC ticks when the logger stamps with the TSC (uvlog_t.tsc),
+ * else CLOCK_REALTIME ns; decode.c converts.
+ *
+ * Types and their data:
  *   REC_PAD       filler up to the end of the buffer (ring.c only)
- *   REC_TEXT      data = msg_len bytes of formatted text
- *   REC_DEFERRED  data = msg_len bytes of encoded arguments (deferred.c), to be
- *                 formatted by the listener with the literal `fmt`
- *   REC_MARK      a control record (flush barrier); data = nothing
- * After the message data come kv_len bytes of structured key-value fields
- * (reserved: always 0 for now).
+ *   REC_TEXT      msg_len bytes of formatted text; `site` is a static site
+ *                 (file, func, line; its fmt unused) or NULL
+ *   REC_DEFERRED  msg_len bytes of encoded arguments (deferred.h), to be
+ *                 formatted by the listener with site->fmt
+ *   REC_MARK      a control record (flush barrier); no data
+ * Flags:
+ *   REC_F_RTSITE     the data starts with a rec_rtsite_t (file, func, line
+ *                    given at run time: uvlog_log()); `site` is NULL and
+ *                    msg_len counts the text only
+ *   REC_F_TRUNCATED  the text was cut to max_record; the 4 bytes after it
+ *                    (unaligned) hold the untruncated length
  */
 #ifndef UVLOG_RECORD_H
 #define UVLOG_RECORD_H
 
 #include <stdatomic.h>
 #include <stdint.h>
+
+#include "uvlog.h"
 
 enum {
   REC_PAD = 1,
@@ -37,28 +50,31 @@ enum {
   REC_MARK = 4
 };
 
-/* flags */
-#define REC_F_TRUNCATED 0x01u /* data was cut to max_record; orig_len says how long it was */
+#define REC_F_TRUNCATED 0x01u
+#define REC_F_RTSITE    0x02u
 
 typedef struct uvlog_rec {
-  _Atomic int32_t len;  /* ring protocol: total bytes, 8-aligned; 0 = not committed */
-  uint16_t type;        /* REC_* */
-  uint8_t level;        /* uvlog_level_t */
-  uint8_t flags;        /* REC_F_* */
-  int64_t ts_ns;        /* CLOCK_REALTIME, ns since the epoch */
-  const char *file;     /* literal or NULL */
-  const char *func;     /* literal or NULL */
-  const char *fmt;      /* REC_DEFERRED: the format literal; REC_MARK: barrier cookie */
-  uint32_t tid;         /* producer's kernel thread id */
-  int32_t line;
-  uint32_t msg_len;     /* bytes of data for the message (text or encoded args) */
-  uint32_t orig_len;    /* REC_F_TRUNCATED: the untruncated length */
-  uint32_t kv_len;      /* bytes of structured fields after the message (reserved) */
-  uint32_t reserved;
-  unsigned char data[]; /* msg_len + kv_len bytes */
+  _Atomic int32_t len;       /* ring protocol: total bytes, 8-aligned; 0 = not committed */
+  uint8_t type;              /* REC_* */
+  uint8_t level;             /* uvlog_level_t (a call's level may be a run-time value) */
+  uint8_t flags;             /* REC_F_* */
+  uint8_t reserved;
+  uint64_t ts;               /* TSC ticks or CLOCK_REALTIME ns (above) */
+  const uvlog_site_t *site;  /* the call site, or NULL */
+  uint32_t tid;              /* producer's kernel thread id */
+  uint32_t msg_len;          /* bytes of message data (text or encoded args) */
+  unsigned char data[];
 } uvlog_rec_t;
 
-_Static_assert(sizeof(uvlog_rec_t) % 8 == 0, "record header must keep 8-byte alignment");
+_Static_assert(sizeof(uvlog_rec_t) == 32, "the record header is 32 bytes");
+
+/* REC_F_RTSITE: the call site given at run time, first in the data. */
+typedef struct rec_rtsite {
+  const char *file;
+  const char *func;
+  int32_t line;
+  uint32_t reserved;
+} rec_rtsite_t;
 
 #define REC_HEADER_SIZE ((uint32_t)sizeof(uvlog_rec_t))
 

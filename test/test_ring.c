@@ -51,7 +51,7 @@ Test(ring, roundtrip_in_order) {
   cr_assert_eq(ring_init(&r, 4096), 0);
   for (int i = 1; i <= 10; i++) {
     uvlog_rec_t *rec = claim_ok(&r, (size_t)i);
-    rec->line = i;
+    rec->ts = (uint64_t)i; /* a sequence number */
     memset(rec->data, i, (size_t)i);
     ring_commit(&r, rec);
   }
@@ -59,7 +59,7 @@ Test(ring, roundtrip_in_order) {
   for (int i = 1; i <= 10; i++) {
     uvlog_rec_t *rec = ring_peek(&r, &pos);
     cr_assert_not_null(rec);
-    cr_assert_eq(rec->line, i);
+    cr_assert_eq((int)rec->ts, i);
     cr_assert_eq(atomic_load(&rec->len) % 8, 0);
     pos = ring_next(rec, pos);
   }
@@ -209,7 +209,7 @@ static void *producer(void *p) {
     cr_assert_eq(rc, RING_OK);
     rec->type = REC_TEXT;
     rec->tid = (uint32_t)a->id;
-    rec->line = (int32_t)seq;
+    rec->ts = (uint64_t)seq; /* a sequence number */
     rec->msg_len = (uint32_t)payload;
     memset(rec->data, (unsigned char)payload, payload);
     ring_commit(a->r, rec);
@@ -234,11 +234,11 @@ Test(ring, many_producers_lossless_and_ordered, .timeout = 120) {
     size_t batch = 0;
     while ((rec = ring_peek(&r, &pos)) != NULL) {
       cr_assert_lt(rec->tid, PRODUCERS);
-      cr_assert_eq((uint32_t)rec->line, next[rec->tid], "per-producer order");
+      cr_assert_eq((uint32_t)rec->ts, next[rec->tid], "per-producer order");
       next[rec->tid]++;
       for (uint32_t i = 0; i < rec->msg_len; i++)
         if (rec->data[i] != (unsigned char)rec->msg_len)
-          cr_assert_fail("torn record from producer %u seq %d", rec->tid, rec->line);
+          cr_assert_fail("torn record from producer %u seq %d", rec->tid, (int)rec->ts);
       pos = ring_next(rec, pos);
       batch++;
     }

@@ -1,6 +1,7 @@
 /*
  * uvlog/private.h -- the machinery behind the log macros of uvlog.h: the
- * encoded argument, the per-call-site state, and the deferred call. Not an
+ * logger's public prefix (the level gate), the per-call-site state, the
+ * argument encoding, and the deferred call. Not an
  * API: names with two underscores may change in any release; the exported
  * functions here are called by the macros, not by you.
  */
@@ -11,30 +12,34 @@
 #error "include <uvlog.h>, not <uvlog/private.h>"
 #endif
 
-/* One encoded argument: a type tag (UVLOG_ARG_* kind | promoted size in
- * bytes) and an 8-byte value. Built by the macros on the caller's stack. */
-typedef struct uvlog_arg {
-  unsigned tag;
-  union {
-    long long i;
-    unsigned long long u;
-    double d;
-    const void *p;
-    const char *s;
-  } v;
-} uvlog_arg_t;
+/* The public prefix of a logger: the first member of struct uvlog_s, so a
+ * uvlog_t * points at it. It holds the one value the macros read before
+ * evaluating a call's arguments: the effective level (the higher of the
+ * logger's level and the lowest sink level; UVLOG_LEVEL_OFF before a sink
+ * is added). It sits on a cache line producers only read; the library
+ * rewrites it only when a level changes. Read it with a relaxed atomic
+ * load (a lone value: nothing else is published with it). Layout and name
+ * may change in any release: use uvlog_logger_enabled() in your code. */
+typedef struct uvlog_pub {
+  int eff_level;
+} uvlog_pub_t;
 
+/* Type tags of the encoded arguments (kind | promoted size in bytes). */
 #define UVLOG_ARG_SINT 0x10u /* signed integer (after the default promotions) */
 #define UVLOG_ARG_UINT 0x20u /* unsigned integer */
 #define UVLOG_ARG_DBL  0x30u /* double (float is promoted) */
 #define UVLOG_ARG_PTR  0x40u /* any object or function pointer but char * */
 #define UVLOG_ARG_CSTR 0x50u /* char *: its bytes are copied when a %s uses it */
 
-/* Per call site state, private to the library (zero-initialised static). */
+/* Per call site state, private to the library (zero-initialised static),
+ * filled once by uvlog_site_prepare(). */
 typedef struct uvlog_site_cache {
   int state;                                   /* UVLOG__SITE_*; __atomic builtins */
   unsigned char use[UVLOG_DEFERRED_MAX_ARGS];  /* what the format does with arg i */
   int prec[UVLOG_DEFERRED_MAX_ARGS];           /* %s precision: -1 none, -2 from arg i-1 */
+  unsigned char head[24];                      /* the encoded count and tags (deferred.h) */
+  unsigned fixed;                              /* record data size without string bytes */
+  unsigned smask;                              /* bit i: argument i is copied as a string */
 } uvlog_site_cache_t;
 
 #define UVLOG__SITE_UNKNOWN  0
@@ -42,25 +47,52 @@ typedef struct uvlog_site_cache {
 #define UVLOG__SITE_FALLBACK 2
 #define UVLOG__SITE_BUSY     3
 
-/* One call site: built once by the macros as a static const object. */
+/* One call site: a static const object made by the macros. Records point
+ * at it (so it must outlive them: see docs/api.md on dlclose()). */
 typedef struct uvlog_site {
   const char *file;
   const char *func;
-  const char *fmt;          /* a string literal */
+  const char *fmt;            /* a string literal ("" for the text path) */
   int line;
+  unsigned nargs;             /* deferred: the number of arguments */
+  const unsigned char *tags;  /* deferred: their UVLOG_ARG_* tags (compile time) */
   uvlog_site_cache_t *cache;
 } uvlog_site_t;
 
-/** Queues a deferred record: `args` are the `n` encoded arguments of
- *  site->fmt. Returns what uvlog_log() returns; UVLOG_EINVAL for a NULL
- *  site, n > UVLOG_DEFERRED_MAX_ARGS or args == NULL with n > 0. Meant to be
- *  called by the macros, which also check uvlog_site_prepare() first. */
+/** Queues a deferred record: `vals` are the site->nargs arguments as 8-byte
+ *  values (integers sign- or zero-extended, doubles' bits, pointers).
+ *  The macros call it after checking the level and uvlog__site_ok(); it
+ *  does not check the level again. Returns what uvlog_log() returns;
+ *  UVLOG_EINVAL for a bad site, vals or level. */
 UVLOG_EXPORT int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
-                                const uvlog_arg_t *args, unsigned n);
+                                const unsigned long long *vals);
 /** Scans site->fmt once and caches whether it can be deferred (1) or must go
  *  through uvlog_log() (0). Thread-safe, lock-free; called by the macros the
  *  first time a call site runs. */
 UVLOG_EXPORT int uvlog_site_prepare(const uvlog_site_t *site);
+
+/* The level gate of every macro: 1 if a call at `lvl` must go on (its
+ * arguments are then evaluated), 0 if it is filtered. One relaxed load and
+ * a compare. An invalid level (negative, >= OFF) goes on, so that the call
+ * returns UVLOG_EINVAL; a NULL logger goes on for WARNING and above (the
+ * "last resort"). */
+#if defined(__GNUC__) || defined(__clang__)
+#define UVLOG__LOAD_LEVEL(log) __atomic_load_n(&((const uvlog_pub_t *)(const void *)(log))->eff_level, __ATOMIC_RELAXED)
+#else
+#define UVLOG__LOAD_LEVEL(log) (*(const volatile int *)&((const uvlog_pub_t *)(const void *)(log))->eff_level)
+#endif
+static inline int uvlog__pass(const uvlog_t *log, int lvl) {
+  if (log) return (unsigned)lvl >= (unsigned)UVLOG__LOAD_LEVEL(log);
+  return (unsigned)lvl >= (unsigned)UVLOG_LEVEL_WARNING;
+}
+/* What a filtered call returns. */
+#define UVLOG__FILTERED_RC(log) ((log) ? UVLOG_EFILTERED : UVLOG_ENOLOGGER)
+/* The compile-time minimum level (UVLOG_MIN_LEVEL): a negative level is
+ * invalid, not below it, so it is not filtered here either. */
+#define UVLOG__MIN_OK(lvl) ((int)(lvl) < 0 || (int)(lvl) >= (int)UVLOG_MIN_LEVEL)
+
+#define UVLOG__CAT(a, b) UVLOG__CAT_(a, b)
+#define UVLOG__CAT_(a, b) a##b
 
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(__cplusplus)
 
@@ -74,56 +106,48 @@ static inline int uvlog__site_ok(const uvlog_site_t *site) {
   return uvlog_site_prepare(site);
 }
 
-static inline uvlog_arg_t uvlog__arg_i(long long v) {
-  uvlog_arg_t a = {UVLOG_ARG_SINT | 4u, {.i = v}}; return a;
+/* An argument's 8-byte value, with the default argument promotions. */
+static inline unsigned long long uvlog__v_i(long long v) { return (unsigned long long)v; }
+static inline unsigned long long uvlog__v_u(unsigned long long v) { return v; }
+static inline unsigned long long uvlog__v_d(double v) {
+  unsigned long long u;
+  __builtin_memcpy(&u, &v, sizeof u);
+  return u;
 }
-static inline uvlog_arg_t uvlog__arg_u(unsigned long long v) {
-  uvlog_arg_t a = {UVLOG_ARG_UINT | 4u, {.u = v}}; return a;
+static inline unsigned long long uvlog__v_p(const volatile void *v) {
+  return (unsigned long long)(__UINTPTR_TYPE__)v;
 }
-static inline uvlog_arg_t uvlog__arg_l(long long v) {
-  uvlog_arg_t a = {UVLOG_ARG_SINT | 8u, {.i = v}}; return a;
+static inline unsigned long long uvlog__v_ld(long double v) { /* never used: see UVLOG__OK */
+  (void)v;
+  return 0;
 }
-static inline uvlog_arg_t uvlog__arg_ul(unsigned long long v) {
-  uvlog_arg_t a = {UVLOG_ARG_UINT | 8u, {.u = v}}; return a;
-}
-static inline uvlog_arg_t uvlog__arg_d(double v) {
-  uvlog_arg_t a = {UVLOG_ARG_DBL | 8u, {.d = v}}; return a;
-}
-static inline uvlog_arg_t uvlog__arg_s(const char *v) {
-  uvlog_arg_t a = {UVLOG_ARG_CSTR | 8u, {.s = v}}; return a;
-}
-static inline uvlog_arg_t uvlog__arg_ss(const signed char *v) {
-  uvlog_arg_t a = {UVLOG_ARG_CSTR | 8u, {.s = (const char *)v}}; return a;
-}
-static inline uvlog_arg_t uvlog__arg_us(const unsigned char *v) {
-  uvlog_arg_t a = {UVLOG_ARG_CSTR | 8u, {.s = (const char *)v}}; return a;
-}
-static inline uvlog_arg_t uvlog__arg_p(const volatile void *v) {
-  uvlog_arg_t a = {UVLOG_ARG_PTR | 8u, {.p = (const void *)v}}; return a;
-}
-static inline uvlog_arg_t uvlog__arg_ld(long double v) { /* never used: see UVLOG__OK */
-  (void)v; uvlog_arg_t a = {0, {.u = 0}}; return a;
-}
+#define UVLOG__VAL(x) _Generic((x),                                                    \
+    float: uvlog__v_d, double: uvlog__v_d, long double: uvlog__v_ld,                     \
+    _Bool: uvlog__v_i, char: uvlog__v_i, signed char: uvlog__v_i,                        \
+    unsigned char: uvlog__v_i, short: uvlog__v_i, unsigned short: uvlog__v_i,            \
+    int: uvlog__v_i, unsigned: uvlog__v_u, long: uvlog__v_i, unsigned long: uvlog__v_u,  \
+    long long: uvlog__v_i, unsigned long long: uvlog__v_u,                               \
+    default: uvlog__v_p)(x)
 
-/* Encodes one argument, with the default argument promotions. */
-#define UVLOG__ARG(x) _Generic((x),                                                   \
-    _Bool: uvlog__arg_i, char: uvlog__arg_i, signed char: uvlog__arg_i,               \
-    unsigned char: uvlog__arg_i, short: uvlog__arg_i, unsigned short: uvlog__arg_i,   \
-    int: uvlog__arg_i, unsigned: uvlog__arg_u,                                        \
-    long: UVLOG__LONG_S, unsigned long: UVLOG__LONG_U,                    \
-    long long: uvlog__arg_l, unsigned long long: uvlog__arg_ul,                       \
-    float: uvlog__arg_d, double: uvlog__arg_d, long double: uvlog__arg_ld,            \
-    char *: uvlog__arg_s, const char *: uvlog__arg_s,                                 \
-    signed char *: uvlog__arg_ss, const signed char *: uvlog__arg_ss,                 \
-    unsigned char *: uvlog__arg_us, const unsigned char *: uvlog__arg_us,             \
-    default: uvlog__arg_p)(x)
+/* An argument's tag: an integer constant expression (the argument is not
+ * evaluated), so the per-site tag array is a static const. */
 #if __SIZEOF_LONG__ == 8
-#define UVLOG__LONG_S uvlog__arg_l
-#define UVLOG__LONG_U uvlog__arg_ul
+#define UVLOG__TAG_LONG 8u
 #else
-#define UVLOG__LONG_S uvlog__arg_i
-#define UVLOG__LONG_U uvlog__arg_u
+#define UVLOG__TAG_LONG 4u
 #endif
+#define UVLOG__TAG(x) _Generic((x),                                                      \
+    _Bool: UVLOG_ARG_SINT | 4u, char: UVLOG_ARG_SINT | 4u, signed char: UVLOG_ARG_SINT | 4u, \
+    unsigned char: UVLOG_ARG_SINT | 4u, short: UVLOG_ARG_SINT | 4u,                      \
+    unsigned short: UVLOG_ARG_SINT | 4u, int: UVLOG_ARG_SINT | 4u,                       \
+    unsigned: UVLOG_ARG_UINT | 4u,                                                       \
+    long: UVLOG_ARG_SINT | UVLOG__TAG_LONG, unsigned long: UVLOG_ARG_UINT | UVLOG__TAG_LONG, \
+    long long: UVLOG_ARG_SINT | 8u, unsigned long long: UVLOG_ARG_UINT | 8u,             \
+    float: UVLOG_ARG_DBL | 8u, double: UVLOG_ARG_DBL | 8u, long double: 0u,              \
+    char *: UVLOG_ARG_CSTR | 8u, const char *: UVLOG_ARG_CSTR | 8u,                      \
+    signed char *: UVLOG_ARG_CSTR | 8u, const signed char *: UVLOG_ARG_CSTR | 8u,        \
+    unsigned char *: UVLOG_ARG_CSTR | 8u, const unsigned char *: UVLOG_ARG_CSTR | 8u,    \
+    default: UVLOG_ARG_PTR | 8u)
 /* 1 if the argument fits the encoding (a constant expression). */
 #define UVLOG__OK(x) _Generic((x), long double: 0, default: 1)
 
@@ -133,44 +157,71 @@ static inline uvlog_arg_t uvlog__arg_ld(long double v) { /* never used: see UVLO
 #define UVLOG__IS_LIT(f) __builtin_choose_expr(__builtin_constant_p(f), 1, 0)
 #define UVLOG__LIT_OR_EMPTY(f) __builtin_choose_expr(__builtin_constant_p(f), (f), "")
 
-#define UVLOG__CAT(a, b) UVLOG__CAT_(a, b)
-#define UVLOG__CAT_(a, b) a##b
 #define UVLOG__FIRST(...) UVLOG__FIRST_(__VA_ARGS__, ~)
 #define UVLOG__FIRST_(f, ...) f
 
-/* Argument counting and the per-count argument lists (generated). */
+/* Argument counting and the per-count tag and value lists (generated). */
 #include "uvlog/args.h"
 
-#define UVLOG__DEFER(log, lvl, ...) __extension__ ({                                     \
-    static uvlog_site_cache_t uvlog__cache_;                                            \
-    static const uvlog_site_t uvlog__site_ = {                                          \
-      __FILE__, __func__, UVLOG__LIT_OR_EMPTY(UVLOG__FIRST(__VA_ARGS__)), __LINE__,     \
-      &uvlog__cache_};                                                                  \
-    uvlog_t *uvlog__log_ = (log);                                                       \
-    uvlog_level_t uvlog__lvl_ = (lvl);                                                  \
-    int uvlog__rc_;                                                                     \
-    if ((int)uvlog__lvl_ < (int)UVLOG_MIN_LEVEL)                                        \
-      uvlog__rc_ = UVLOG_EFILTERED;                                                     \
-    else if (UVLOG__IS_LIT(UVLOG__FIRST(__VA_ARGS__)) &&                                \
-             UVLOG__CAT(UVLOG__OKS_, UVLOG__NARGS(__VA_ARGS__))(__VA_ARGS__) &&         \
-             uvlog__site_ok(&uvlog__site_))                                             \
-      uvlog__rc_ = uvlog_log_args(uvlog__log_, uvlog__lvl_, &uvlog__site_,              \
-                                  UVLOG__CAT(UVLOG__ARGV_, UVLOG__NARGS(__VA_ARGS__))(__VA_ARGS__), \
-                                  UVLOG__CAT(UVLOG__CNT_, UVLOG__NARGS(__VA_ARGS__)));  \
-    else                                                                                \
-      uvlog__rc_ = uvlog_log(uvlog__log_, uvlog__lvl_, __FILE__, __LINE__, __func__,    \
-                             __VA_ARGS__);                                              \
-    uvlog__rc_;                                                                         \
+/* The deferred call. Every name it declares ends in the expansion's own
+ * __COUNTER__ value, so no argument expression can name one of them by
+ * accident (a caller's variable called uvlog__rc_ stays the caller's). The
+ * level gate comes before the arguments are evaluated. */
+#define UVLOG__DEFER(log, lvl, ...) UVLOG__DEFER_(__COUNTER__, log, lvl, __VA_ARGS__)
+#define UVLOG__DEFER_(id, log, lvl, ...) __extension__ ({                                \
+    static uvlog_site_cache_t UVLOG__CAT(uvlog__cache_, id);                              \
+    static const unsigned char UVLOG__CAT(uvlog__tags_, id)[] =                           \
+        UVLOG__CAT(UVLOG__TAGS_, UVLOG__NARGS(__VA_ARGS__))(__VA_ARGS__);                 \
+    static const uvlog_site_t UVLOG__CAT(uvlog__site_, id) = {                            \
+      __FILE__, __func__, UVLOG__LIT_OR_EMPTY(UVLOG__FIRST(__VA_ARGS__)), __LINE__,       \
+      UVLOG__CAT(UVLOG__CNT_, UVLOG__NARGS(__VA_ARGS__)), UVLOG__CAT(uvlog__tags_, id),   \
+      &UVLOG__CAT(uvlog__cache_, id)};                                                    \
+    uvlog_t *UVLOG__CAT(uvlog__log_, id) = (log);                                         \
+    int UVLOG__CAT(uvlog__lvl_, id) = (int)(lvl);                                         \
+    int UVLOG__CAT(uvlog__rc_, id);                                                       \
+    if (!UVLOG__MIN_OK(UVLOG__CAT(uvlog__lvl_, id)))                                      \
+      UVLOG__CAT(uvlog__rc_, id) = UVLOG_EFILTERED;                                       \
+    else if (__builtin_expect(!uvlog__pass(UVLOG__CAT(uvlog__log_, id),                   \
+                                           UVLOG__CAT(uvlog__lvl_, id)), 0))              \
+      UVLOG__CAT(uvlog__rc_, id) = UVLOG__FILTERED_RC(UVLOG__CAT(uvlog__log_, id));       \
+    else if (UVLOG__IS_LIT(UVLOG__FIRST(__VA_ARGS__)) &&                                  \
+             UVLOG__CAT(UVLOG__OKS_, UVLOG__NARGS(__VA_ARGS__))(__VA_ARGS__) &&           \
+             UVLOG__CAT(uvlog__log_, id) &&                                               \
+             uvlog__site_ok(&UVLOG__CAT(uvlog__site_, id)))                               \
+      UVLOG__CAT(uvlog__rc_, id) = uvlog_log_args(UVLOG__CAT(uvlog__log_, id),            \
+          (uvlog_level_t)UVLOG__CAT(uvlog__lvl_, id), &UVLOG__CAT(uvlog__site_, id),      \
+          UVLOG__CAT(UVLOG__VALS_, UVLOG__NARGS(__VA_ARGS__))(__VA_ARGS__));              \
+    else                                                                                  \
+      UVLOG__CAT(uvlog__rc_, id) = uvlog_log(UVLOG__CAT(uvlog__log_, id),                 \
+          (uvlog_level_t)UVLOG__CAT(uvlog__lvl_, id), __FILE__, __LINE__, __func__,       \
+          __VA_ARGS__);                                                                   \
+    UVLOG__CAT(uvlog__rc_, id);                                                           \
   })
 
-#define UVLOG__LOG(log, lvl, ...) UVLOG__DEFER((log), (lvl), __VA_ARGS__)
+#define UVLOG__LOG(log, lvl, ...) UVLOG__DEFER(log, lvl, __VA_ARGS__)
 #else
-#define UVLOG__LOG(log, lvl, ...) UVLOG__LOGF((log), (lvl), __VA_ARGS__)
+#define UVLOG__LOG(log, lvl, ...) UVLOG__LOGF(log, lvl, __VA_ARGS__)
 #endif /* gcc or clang, C */
 
-/* Preformatting: format on the calling thread with uvlog_log(). */
+/* Preformatting: format on the calling thread with uvlog_log(). With gcc or
+ * clang (C or C++) the same level gate as above, so a filtered call does not
+ * evaluate its arguments; elsewhere `log` and `lvl` may be evaluated twice
+ * and the gate is the compile-time one only. */
+#if defined(__GNUC__) || defined(__clang__)
+#define UVLOG__LOGF(log, lvl, ...) UVLOG__LOGF_(__COUNTER__, log, lvl, __VA_ARGS__)
+#define UVLOG__LOGF_(id, log, lvl, ...) __extension__ ({                                  \
+    uvlog_t *UVLOG__CAT(uvlog__log_, id) = (log);                                         \
+    int UVLOG__CAT(uvlog__lvl_, id) = (int)(lvl);                                         \
+    !UVLOG__MIN_OK(UVLOG__CAT(uvlog__lvl_, id)) ? UVLOG_EFILTERED                         \
+    : !uvlog__pass(UVLOG__CAT(uvlog__log_, id), UVLOG__CAT(uvlog__lvl_, id))              \
+        ? UVLOG__FILTERED_RC(UVLOG__CAT(uvlog__log_, id))                                 \
+        : uvlog_log(UVLOG__CAT(uvlog__log_, id), (uvlog_level_t)UVLOG__CAT(uvlog__lvl_, id), \
+                    __FILE__, __LINE__, __func__, __VA_ARGS__);                           \
+  })
+#else
 #define UVLOG__LOGF(log, lvl, ...)                                                      \
-  ((lvl) >= UVLOG_MIN_LEVEL ? uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__) \
-                            : UVLOG_EFILTERED)
+  (UVLOG__MIN_OK(lvl) ? uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__) \
+                      : UVLOG_EFILTERED)
+#endif
 
 #endif /* UVLOG_PRIVATE_H */
