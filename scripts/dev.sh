@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 # libc6-dev is only a Recommends of gcc, and apt-get runs with
 # --no-install-recommends below: without it a fresh system has no C headers.
 BUILD_PKGS=(gcc libc6-dev pkg-config meson ninja-build libuv1-dev libhttp-parser-dev)
-TEST_PKGS=(libcriterion-dev rsyslog python3 g++ libspdlog-dev strace cmake prometheus wrk)
+TEST_PKGS=(libcriterion-dev rsyslog python3 g++ libspdlog-dev strace cmake prometheus wrk
+           clang libfuzzer-14-dev libclang-rt-14-dev libjson-c-dev)
 
 install_missing() {
   local missing=()
@@ -74,6 +75,36 @@ print(p, f, s)
 PY
 }
 
+# The libFuzzer targets (fuzz/), built with clang, ASan and UBSan, each run
+# for FUZZ_SECONDS (default 30) from its committed seed corpus; new inputs go
+# to a scratch directory, never into the repository. A target that crashes
+# (or breaks one of its checks) counts as a failed case and leaves its
+# crash-* input in build-fuzz/.
+run_fuzz() {
+  local secs=${FUZZ_SECONDS:-30}
+  echo "==> [fuzz] build"
+  CC=clang setup build-fuzz -Dwerror=true -Dfuzz=true -Dtests=disabled -Dbench=false \
+    -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link
+  local p=0 f=0
+  for corpus in fuzz/corpus/*/; do
+    local name work
+    name=$(basename "$corpus")
+    work=$(mktemp -d)
+    echo "==> [fuzz] $name: ${secs} s"
+    if (cd build-fuzz && "./fuzz/fuzz_$name" -max_total_time="$secs" -rss_limit_mb=2048 \
+          -timeout=20 -print_final_stats=1 "$work" "../$corpus" > "fuzz-$name.log" 2>&1); then
+      p=$((p + 1))
+      grep -E "^stat::number_of_executed_units" "build-fuzz/fuzz-$name.log" || true
+    else
+      f=$((f + 1)); status=1
+      tail -n 40 "build-fuzz/fuzz-$name.log"
+    fi
+    rm -rf "$work"
+  done
+  echo "==> [fuzz] $p passed, $f failed, 0 skipped"
+  total_p=$((total_p + p)); total_f=$((total_f + f))
+}
+
 cmd=${1:-}
 case "$cmd" in
   demo)
@@ -102,6 +133,7 @@ case "$cmd" in
     run_suite plain build -Dwerror=true -Dtests=enabled -Dbuildtype=debugoptimized
     run_suite tsan build-tsan -Dwerror=true -Dtests=enabled -Db_sanitize=thread -Dcriterion_shim=true -Dbench=false
     run_suite asan+ubsan build-asan -Dwerror=true -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
+    run_fuzz
     echo "tests: $total_p passed, $total_f failed, $total_s skipped"
     exit $status
     ;;
