@@ -149,6 +149,27 @@ typedef struct {
   uint64_t seq, tgt;
 } flush_state_t;
 
+/* What a flush request completes with: the first sink error, in order of
+ * addition -- a flush that failed or (`timed_out`) is still pending, else
+ * records the sink dropped since the previous request completed (the sink's
+ * own flush may have succeeded, or a periodic flush may have seen the loss
+ * first: the request still reports it, with the sink's last error). */
+static int flush_verdict(uvlog_t *log, int timed_out) {
+  int rc = 0;
+  for (uvlog_sink_t *s = log->sinks; s; s = s->next) {
+    /* relaxed: tallies, written by this thread (or a sink on it). */
+    uint64_t dropped = atomic_load_explicit(&s->dropped, memory_order_relaxed);
+    int err = timed_out && s->flush_pending ? UVLOG_ETIMEDOUT : s->flush_err;
+    if (!err && dropped != s->dropped_seen) {
+      err = atomic_load_explicit(&s->last_error, memory_order_relaxed);
+      if (err >= 0) err = -EIO;
+    }
+    s->dropped_seen = dropped;
+    if (!rc) rc = err;
+  }
+  return rc;
+}
+
 static void service(uvlog_t *log, flush_state_t *f) {
   /* relaxed: only a hint that saves taking mu per batch; the request itself
    * is read under mu. A request stored after this load was announced by an
@@ -183,8 +204,7 @@ static void service(uvlog_t *log, flush_state_t *f) {
     f->issued = 1;
   }
   if (uvlog__sinks_pending(log)) return;
-  int rc = 0;
-  for (uvlog_sink_t *s = log->sinks; s && !rc; s = s->next) rc = s->flush_err;
+  int rc = flush_verdict(log, 0);
   pthread_mutex_lock(&log->mu);
   log->flush_done = f->seq;
   log->flush_rc = rc;
@@ -362,9 +382,7 @@ static void shutdown_listener(uvlog_t *log, int started, int64_t t0) {
     while (uvlog__sinks_pending(log) && uv_is_active((uv_handle_t *)&guard))
       uv_run(&log->loop, UV_RUN_ONCE);
     uv_timer_stop(&guard);
-    int rc = 0;
-    for (uvlog_sink_t *s = log->sinks; s && !rc; s = s->next)
-      rc = s->flush_pending ? UVLOG_ETIMEDOUT : s->flush_err;
+    int rc = flush_verdict(log, 1);
     pthread_mutex_lock(&log->mu);
     log->flush_done = log->flush_req; /* everything accepted was written and flushed */
     log->flush_rc = rc;

@@ -44,6 +44,7 @@ struct uvlog_sink_s {
   int flush_pending;            /* flush returned UVLOG_PENDING, not done yet */
   int flush_again;              /* another flush is wanted after that one */
   int flush_err;                /* first flush error since the listener reset it */
+  uint64_t dropped_seen;        /* `dropped` when the last flush request completed */
   int err_since_flush;          /* an error was reported since the last good flush */
   uvlog_buf_t out;              /* this sink's rendering of the batch */
   uvlog_entry_t *view;          /* the entries handed to write() */

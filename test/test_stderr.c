@@ -110,7 +110,7 @@ Test(stderr_sink, write_errors_are_counted) {
   cr_assert_eq(uvlog_sink_add(log, s), 0);
   cr_assert_eq(uvlog_logger_start(log), 0);
   for (int i = 0; i < 10; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "lost %d", i), 0);
-  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), -EBADF, "the flush reports the loss");
   uvlog_sink_stats_t ss;
   cr_assert_eq(uvlog_sink_stats(s, &ss), 0);
   dup2(saved, 2);
