@@ -6,6 +6,8 @@
  *   uvlog/sink.h       formats, and the API for writing your own sink
  *   uvlog/sinks.h      the built-in sinks (stderr, file, syslog, TCP) and
  *                      their options
+ *   uvlog/loop.h       the monitor of an application's uv loop (lag,
+ *                      utilization, stalls) and Prometheus metrics
  *   uvlog/private.h    the machinery behind the log macros (not an API)
  *   uvlog/args.h       generated argument-counting macros (not an API)
  *

@@ -132,6 +132,8 @@ case "$cmd" in
     }
     run_suite plain build -Dwerror=true -Dtests=enabled -Dbuildtype=debugoptimized
     run_suite tsan build-tsan -Dwerror=true -Dtests=enabled -Db_sanitize=thread -Dcriterion_shim=true -Dbench=false
+    # A UBSan finding fails its test instead of only printing a line.
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     run_suite asan+ubsan build-asan -Dwerror=true -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false -Dbench=false
     run_fuzz
     echo "tests: $total_p passed, $total_f failed, $total_s skipped"
