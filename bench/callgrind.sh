@@ -38,7 +38,7 @@ per_call() {
   awk -v n="$n" '/^totals:/ {s += $2} END {printf "%.1f", s / n}' "$@"
 }
 
-echo "callgrind, $n calls, build $build"
+echo "callgrind, $n calls, build ${build#"$root"/}"
 for mode in deferred preformat empty; do
   measure "$mode"
   case $mode in

@@ -202,7 +202,9 @@ UVLOG_EXPORT uvlog_level_t uvlog_logger_get_level(const uvlog_t *log);
 UVLOG_EXPORT int uvlog_logger_enabled(const uvlog_t *log, uvlog_level_t level);
 
 /** Reopens every sink (e.g. after logrotate moved the files); asynchronous,
- *  done on the listener thread. Safe from a signal handler. */
+ *  done on the listener thread. Safe from a signal handler. Errors:
+ *  UVLOG_EINVAL (NULL), UVLOG_ECLOSED (closing or closed, and in a forked
+ *  child of the process that started the logger: it has no listener). */
 UVLOG_EXPORT int uvlog_logger_reopen(uvlog_t *log);
 
 typedef struct uvlog_stats {

@@ -315,6 +315,9 @@ int uvlog_logger_close(uvlog_t *log) {
 
 int uvlog_logger_reopen(uvlog_t *log) {
   if (!log) return UVLOG_EINVAL;
+  /* A forked child has no listener: nothing would ever reopen (lock-free,
+   * so still safe in a signal handler). */
+  if (in_forked_child(log)) return UVLOG_ECLOSED;
   /* acquire: a lone state check; signal-safe (no lock). */
   if (atomic_load_explicit(&log->state, memory_order_acquire) >= LOG_CLOSING) return UVLOG_ECLOSED;
   /* release: pairs with the listener's acquire exchange. */

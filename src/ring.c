@@ -110,15 +110,25 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 int ring_init(ring_t *r, size_t capacity) {
   if (!r || capacity < RING_MIN_CAPACITY || capacity > RING_MAX_CAPACITY ||
       (capacity & (capacity - 1)) != 0)
     return -EINVAL;
   memset(r, 0, sizeof(*r));
-  void *p = NULL;
-  if (posix_memalign(&p, RING_CACHE_LINE, capacity) != 0) return -ENOMEM;
-  memset(p, 0, capacity); /* all free bytes are zero: the protocol's invariant */
+  /* Anonymous pages come zeroed (all free bytes are zero: the protocol's
+   * invariant) and page-aligned; no memset (a user-space memset of a 1 GiB
+   * buffer took 4 to 13 s here, one page fault at a time). Up to
+   * RING_POPULATE_MAX the pages are faulted in now, by the kernel, so the
+   * producers' first lap takes no page fault; a larger ring is mapped
+   * lazily (with transparent huge pages where the kernel allows), so create
+   * stays fast and its first lap pays the faults instead. */
+  int populate = capacity <= RING_POPULATE_MAX ? MAP_POPULATE : 0;
+  void *p = mmap(NULL, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | populate,
+                 -1, 0);
+  if (p == MAP_FAILED) return -ENOMEM;
+  if (!populate) (void)madvise(p, capacity, MADV_HUGEPAGE); /* a hint: may be refused */
   r->buf = p;
   r->capacity = capacity;
   r->mask = capacity - 1;
@@ -129,8 +139,8 @@ int ring_init(ring_t *r, size_t capacity) {
 }
 
 void ring_free(ring_t *r) {
-  if (!r) return;
-  free(r->buf);
+  if (!r || !r->buf) return;
+  munmap(r->buf, r->capacity);
   r->buf = NULL;
 }
 

@@ -19,6 +19,8 @@
 #define RING_ALIGN 8u
 #define RING_MIN_CAPACITY 4096u
 #define RING_MAX_CAPACITY ((size_t)1 << 30)
+/* Rings up to this size are faulted in at create (ring_init). */
+#define RING_POPULATE_MAX ((size_t)64 << 20)
 
 /* The closed bit lives in the tail word so that a claim and a close cannot
  * race: once it is set no CAS on the tail can succeed. */

@@ -1,7 +1,8 @@
 /*
  * capture.h -- a test sink that keeps what it is given (text, messages,
- * levels, flags) in memory, for the core tests. Header-only: each test
- * executable includes it once.
+ * levels, flags) in memory, for the core tests, and the small waits the
+ * tests share (sleep, a monotonic clock, waiting for entries). Header-only:
+ * each test executable includes it once.
  */
 #ifndef UVLOG_TEST_CAPTURE_H
 #define UVLOG_TEST_CAPTURE_H
@@ -9,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "uvlog.h"
 
@@ -121,6 +123,32 @@ static inline size_t capture_count(capture_t *c, const char *needle) {
   for (const char *p = c->text; p && (p = strstr(p, needle)) != NULL; p += k) n++;
   pthread_mutex_unlock(&c->mu);
   return n;
+}
+
+/* Entries written so far (any thread). */
+static inline size_t capture_seen(capture_t *c) {
+  pthread_mutex_lock(&c->mu);
+  size_t n = c->entries;
+  pthread_mutex_unlock(&c->mu);
+  return n;
+}
+
+static inline void test_sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+  nanosleep(&ts, NULL);
+}
+
+static inline double test_now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Waits until `n` entries were written or `max_s` passed; returns seconds. */
+static inline double capture_wait(capture_t *c, size_t n, double max_s) {
+  double t0 = test_now_s();
+  while (capture_seen(c) < n && test_now_s() - t0 < max_s) test_sleep_ms(1);
+  return test_now_s() - t0;
 }
 
 #endif /* UVLOG_TEST_CAPTURE_H */

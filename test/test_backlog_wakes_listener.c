@@ -12,18 +12,6 @@
 
 #define LOG(log, lvl, ...) uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__)
 
-static size_t seen(capture_t *c) {
-  pthread_mutex_lock(&c->mu);
-  size_t n = c->entries;
-  pthread_mutex_unlock(&c->mu);
-  return n;
-}
-
-static void sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-  nanosleep(&ts, NULL);
-}
-
 Test(wakeup, backlog_past_a_quarter_wakes_the_listener, .timeout = 60) {
   capture_t c;
   capture_init(&c);
@@ -38,24 +26,24 @@ Test(wakeup, backlog_past_a_quarter_wakes_the_listener, .timeout = 60) {
   cr_assert_eq(uvlog_logger_start(log), 0);
   /* Wait for the deep sleep: a record claimed while the listener's first
    * round looks would find it sleeping lightly (30 s), by design. */
-  for (int i = 0; i < 5000 && atomic_load(&log->parked) != PARK_DEEP; i++) sleep_ms(1);
+  for (int i = 0; i < 5000 && atomic_load(&log->parked) != PARK_DEEP; i++) test_sleep_ms(1);
   cr_assert_eq(atomic_load(&log->parked), PARK_DEEP);
   cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "first"), 0); /* wakes the deep sleep */
-  for (int i = 0; i < 5000 && seen(&c) < 1; i++) sleep_ms(1);
-  cr_assert_eq(seen(&c), 1);
-  sleep_ms(50); /* now asleep for 30 s */
+  for (int i = 0; i < 5000 && capture_seen(&c) < 1; i++) test_sleep_ms(1);
+  cr_assert_eq(capture_seen(&c), 1);
+  test_sleep_ms(50); /* now asleep for 30 s */
   /* About 8 KiB: well under a quarter of 64 KiB: they wait. */
   for (int i = 0; i < 100; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "%040d", i), 0);
-  sleep_ms(300);
-  cr_assert_eq(seen(&c), 1, "a small backlog waits for the latency");
+  test_sleep_ms(300);
+  cr_assert_eq(capture_seen(&c), 1, "a small backlog waits for the latency");
   /* Past 16 KiB (about 186 records): the producer that crosses the mark
    * wakes it, and it writes at least what was there. (What comes after its
    * drain waits again: the mark bounds the backlog, not the latency.) */
   for (int i = 0; i < 200; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "%040d", i), 0);
-  for (int i = 0; i < 10000 && seen(&c) < 150; i++) sleep_ms(1);
-  cr_assert_geq(seen(&c), 150, "written long before the 30 s latency (%zu)", seen(&c));
+  for (int i = 0; i < 10000 && capture_seen(&c) < 150; i++) test_sleep_ms(1);
+  cr_assert_geq(capture_seen(&c), 150, "written long before the 30 s latency (%zu)", capture_seen(&c));
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
-  cr_assert_eq(seen(&c), 301);
+  cr_assert_eq(capture_seen(&c), 301);
   uvlog_stats_t st;
   uvlog_logger_stats(log, &st);
   cr_assert_eq(st.dropped, 0);

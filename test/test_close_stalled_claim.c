@@ -16,12 +16,6 @@
 
 #define LOG(log, lvl, ...) uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__)
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 Test(close, stalled_claim_is_given_up_after_close_timeout, .timeout = 20) {
   capture_t c;
   capture_init(&c);
@@ -36,9 +30,9 @@ Test(close, stalled_claim_is_given_up_after_close_timeout, .timeout = 20) {
   uvlog_rec_t *rec;
   cr_assert_eq(uvlog__rec_begin(log, UVLOG_LEVEL_NOTICE, 5, &rec), 0); /* never committed */
   for (int i = 0; i < 3; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "after %d", i), 0);
-  double t0 = now_s();
+  double t0 = test_now_s();
   cr_assert_eq(uvlog_logger_close(log), 0);
-  double took = now_s() - t0;
+  double took = test_now_s() - t0;
   cr_assert_geq(took, 0.25, "close waited for the stalled producer first (%.3f s)", took);
   cr_assert_lt(took, 3.0, "close is bounded by close_timeout_ms (%.3f s)", took);
   uvlog_stats_t st;

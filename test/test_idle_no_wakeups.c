@@ -41,11 +41,6 @@ static long switches(int tid) {
   return n;
 }
 
-static void sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-  nanosleep(&ts, NULL);
-}
-
 Test(idle, no_periodic_wakeups, .timeout = 30) {
   capture_t c;
   capture_init(&c);
@@ -67,9 +62,9 @@ Test(idle, no_periodic_wakeups, .timeout = 30) {
   cr_assert_neq(ltid, 0, "found the listener thread");
   for (int i = 0; i < 10; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "r%d", i), 0);
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
-  sleep_ms(300); /* the latency timer and the one flush after the records */
+  test_sleep_ms(300); /* the latency timer and the one flush after the records */
   long s0 = switches(ltid);
-  sleep_ms(1500);
+  test_sleep_ms(1500);
   long woke = switches(ltid) - s0;
   cr_assert_leq(woke, 2, "the idle listener woke %ld times in 1.5 s", woke);
   cr_assert_eq(c.entries, 10);

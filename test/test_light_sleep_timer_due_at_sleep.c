@@ -18,16 +18,11 @@
 
 #define LOG(log, lvl, ...) uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__)
 
-static void sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-  nanosleep(&ts, NULL);
-}
-
 /* Writing a drop report takes 300 ms (three latencies). */
 static int slow_report(uvlog_sink_t *s, const uvlog_entry_t *e, size_t n) {
   (void)s;
   for (size_t i = 0; i < n; i++)
-    if (e[i].flags & UVLOG_ENTRY_INTERNAL) sleep_ms(300);
+    if (e[i].flags & UVLOG_ENTRY_INTERNAL) test_sleep_ms(300);
   return 0;
 }
 
@@ -42,15 +37,9 @@ static void overflow(uvlog_t *log) {
   cr_assert_gt(dropped, 0, "the 4 KiB ring overflowed");
 }
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void sleep_until(double t) {
-  double d = t - now_s();
-  if (d > 0) sleep_ms((long)(d * 1000));
+  double d = t - test_now_s();
+  if (d > 0) test_sleep_ms((long)(d * 1000));
 }
 
 Test(wakeup, latency_timer_due_as_the_listener_sleeps, .timeout = 60) {
@@ -67,7 +56,7 @@ Test(wakeup, latency_timer_due_as_the_listener_sleeps, .timeout = 60) {
   cr_assert_eq(uvlog_logger_create(&log, &o), 0);
   cr_assert_eq(uvlog_sink_add(log, capture_sink(&c, UVLOG_LEVEL_TRACE)), 0);
   cr_assert_eq(uvlog_logger_start(log), 0);
-  double t0 = now_s();
+  double t0 = test_now_s();
   overflow(log); /* the first report: at once (about t0) */
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
   cr_assert_eq(seen(&c, "records dropped"), 1);
@@ -81,7 +70,7 @@ Test(wakeup, latency_timer_due_as_the_listener_sleeps, .timeout = 60) {
   sleep_until(t0 + 1.6);
   cr_assert_eq(seen(&c, "records dropped"), 2, "the second report was written");
   cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "y."), 0);
-  for (int k = 0; k < 200 && seen(&c, "INFO y.") == 0; k++) sleep_ms(5);
+  for (int k = 0; k < 200 && seen(&c, "INFO y.") == 0; k++) test_sleep_ms(5);
   cr_assert_eq(seen(&c, "INFO y."), 1, "a record after it was written within 1 s");
   uvlog_logger_destroy(log);
   capture_free(&c);

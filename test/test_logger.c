@@ -757,13 +757,6 @@ Test(messages, entry_fields) {
 
 #include "logger.h"
 
-static size_t seen(capture_t *c) {
-  pthread_mutex_lock(&c->mu);
-  size_t n = c->entries;
-  pthread_mutex_unlock(&c->mu);
-  return n;
-}
-
 /* delivery_latency_ms = 0: the listener sleeps deeply (no timer) as soon as
  * the ring is empty, so each record must wake it. No flush here (a flush
  * sends its own wake-up): a lost wake-up hangs the loop below and the test
@@ -780,7 +773,7 @@ Test(wakeup, every_record_wakes_a_parked_listener, .timeout = 60) {
   cr_assert_eq(uvlog_logger_start(log), 0);
   for (size_t i = 1; i <= 2000; i++) {
     cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "w%zu", i), 0);
-    while (seen(&c) < i) sched_yield();
+    while (capture_seen(&c) < i) sched_yield();
   }
   uvlog_logger_destroy(log);
   capture_free(&c);
@@ -797,7 +790,7 @@ Test(wakeup, stalled_producer_holds_flush) {
   cr_assert_eq(uvlog__rec_begin(log, UVLOG_LEVEL_INFO, 5, &rec), 0);
   cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "after"), 0);
   cr_assert_eq(uvlog_logger_flush(log, 30), UVLOG_ETIMEDOUT);
-  cr_assert_eq(seen(&c), 0, "nothing passes the stalled slot");
+  cr_assert_eq(capture_seen(&c), 0, "nothing passes the stalled slot");
   memcpy(rec->data, "first", 5);
   uvlog__rec_commit(log, rec);
   cr_assert_eq(uvlog_logger_flush(log, -1), 0);

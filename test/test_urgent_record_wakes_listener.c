@@ -13,31 +13,6 @@
 
 #define LOG(log, lvl, ...) uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__)
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static size_t seen(capture_t *c) {
-  pthread_mutex_lock(&c->mu);
-  size_t n = c->entries;
-  pthread_mutex_unlock(&c->mu);
-  return n;
-}
-
-static void sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
-  nanosleep(&ts, NULL);
-}
-
-/* Waits until `n` entries were written or `max_s` passed; returns seconds. */
-static double wait_seen(capture_t *c, size_t n, double max_s) {
-  double t0 = now_s();
-  while (seen(c) < n && now_s() - t0 < max_s) sleep_ms(1);
-  return now_s() - t0;
-}
-
 Test(wakeup, urgent_records_do_not_wait_for_the_latency, .timeout = 60) {
   capture_t c;
   capture_init(&c);
@@ -52,15 +27,15 @@ Test(wakeup, urgent_records_do_not_wait_for_the_latency, .timeout = 60) {
   /* The first record after idle wakes the deeply sleeping listener; it then
    * sleeps lightly for the latency. (Wait for the deep sleep first: a record
    * claimed while the first round looks finds a light sleep, by design.) */
-  for (int i = 0; i < 5000 && atomic_load(&log->parked) != PARK_DEEP; i++) sleep_ms(1);
+  for (int i = 0; i < 5000 && atomic_load(&log->parked) != PARK_DEEP; i++) test_sleep_ms(1);
   cr_assert_eq(atomic_load(&log->parked), PARK_DEEP);
   cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "first"), 0);
-  cr_assert_lt(wait_seen(&c, 1, 10), 2.0);
+  cr_assert_lt(capture_wait(&c, 1, 10), 2.0);
   cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "second"), 0);
-  sleep_ms(300);
-  cr_assert_eq(seen(&c), 1, "an INFO record waits for the latency timer");
+  test_sleep_ms(300);
+  cr_assert_eq(capture_seen(&c), 1, "an INFO record waits for the latency timer");
   cr_assert_eq(LOG(log, UVLOG_LEVEL_WARNING, "urgent"), 0);
-  double t = wait_seen(&c, 3, 10);
+  double t = capture_wait(&c, 3, 10);
   cr_assert_lt(t, 1.0, "a WARNING (urgent_level) is written at once (%.3f s)", t);
   cr_assert_eq(capture_count(&c, "INFO second\n"), 1, "with what waited before it");
   uvlog_logger_destroy(log);
@@ -80,9 +55,9 @@ Test(wakeup, block_producer_never_waits_out_the_latency, .timeout = 60) {
   cr_assert_eq(uvlog_logger_create(&log, &o), 0);
   cr_assert_eq(uvlog_sink_add(log, capture_sink(&c, UVLOG_LEVEL_TRACE)), 0);
   cr_assert_eq(uvlog_logger_start(log), 0);
-  double t0 = now_s();
+  double t0 = test_now_s();
   for (int i = 0; i < 3000; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "block %d", i), 0);
-  double t = now_s() - t0;
+  double t = test_now_s() - t0;
   cr_assert_lt(t, 4.0, "3000 records through a 4 KiB ring did not wait 5 s latencies (%.3f s)", t);
   cr_assert_eq(uvlog_logger_close(log), 0);
   cr_assert_eq(c.entries, 3000);
