@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """check_standalone.py SOURCE_ROOT -- the repository stands alone: no file
-refers to a sibling directory outside it (../shared/..., an absolute /work/
-path). Lists each offending file:line."""
+refers to a sibling directory outside it (the parent directory's shared
+folder, an absolute path of the workplace). Lists each offending file:line."""
 import os
 import re
 import sys
 
-PATTERN = re.compile(r"\.\./shared/|/work/(shared|main|wt-)")
+# Built from parts, so that this file does not match its own pattern.
+SIBLING = r"\.\." + "/" + "shared/"
+PATTERN = re.compile(SIBLING + "|" + "/" + r"work/(shared|main|wt-)")
 SKIP_DIRS = {".git", "subprojects"}
 
 
