@@ -62,16 +62,22 @@ Test(flush, returns_the_error_of_a_sync_flush, .timeout = 30) {
   check(flush_epipe, -EPIPE, -ENOSPC);
 }
 
+/* A started logger with one sink of `vt` that has accepted one record. */
+static uvlog_t *one_record_through(const uvlog_sink_vtable_t *vt, uvlog_sink_t **s) {
+  uvlog_t *log;
+  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
+  cr_assert_eq(uvlog_sink_create(s, vt, NULL), 0);
+  cr_assert_eq(uvlog_sink_add(log, *s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "x"), 0);
+  return log;
+}
+
 Test(flush, a_failed_flush_alone_is_its_own_root_cause, .timeout = 30) {
   fail_writes = 0;
   uvlog_sink_vtable_t vt = {"failing", NULL, w, flush_eio, NULL, NULL};
-  uvlog_t *log;
   uvlog_sink_t *s;
-  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
-  cr_assert_eq(uvlog_sink_create(&s, &vt, NULL), 0);
-  cr_assert_eq(uvlog_sink_add(log, s), 0);
-  cr_assert_eq(uvlog_logger_start(log), 0);
-  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "x"), 0);
+  uvlog_t *log = one_record_through(&vt, &s);
   cr_assert_eq(uvlog_logger_flush(log, 10000), -EIO);
   uvlog_sink_stats_t st;
   uvlog_sink_stats(s, &st);
@@ -82,13 +88,8 @@ Test(flush, a_failed_flush_alone_is_its_own_root_cause, .timeout = 30) {
 Test(flush, succeeds_again_once_the_sink_does, .timeout = 30) {
   fail_writes = 0;
   uvlog_sink_vtable_t vt = {"ok", NULL, w, flush_ok, NULL, NULL};
-  uvlog_t *log;
   uvlog_sink_t *s;
-  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
-  cr_assert_eq(uvlog_sink_create(&s, &vt, NULL), 0);
-  cr_assert_eq(uvlog_sink_add(log, s), 0);
-  cr_assert_eq(uvlog_logger_start(log), 0);
-  cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "x"), 0);
+  uvlog_t *log = one_record_through(&vt, &s);
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
   uvlog_logger_destroy(log);
 }
