@@ -63,6 +63,12 @@ static void sample_u(out_t *o, const char *name, uint64_t v) {
   putf(o, "%s %" PRIu64 "\n", name, v);
 }
 
+/* A family of one unlabelled sample: the name is written once. */
+static void metric_u(out_t *o, const char *name, const char *type, const char *help, uint64_t v) {
+  family(o, name, type, help);
+  sample_u(o, name, v);
+}
+
 static void put_double(out_t *o, double v) {
   putf(o, "%.9g", v);
 }
@@ -107,15 +113,11 @@ static void write_logger(out_t *o, uvlog_t *log) {
     putf(o, "uvlog_records_dropped_total{level=\"%s\"} %" PRIu64 "\n",
          uvlog_level_name((uvlog_level_t)l), st.dropped_by_level[l]);
 
-  family(o, "uvlog_records_truncated_total", "counter", "Records cut to max_record.");
-  sample_u(o, "uvlog_records_truncated_total", st.truncated);
+  metric_u(o, "uvlog_records_truncated_total", "counter", "Records cut to max_record.", st.truncated);
 
-  family(o, "uvlog_ring_bytes", "gauge", "Bytes in the ring now.");
-  sample_u(o, "uvlog_ring_bytes", st.queue_bytes);
-  family(o, "uvlog_ring_capacity_bytes", "gauge", "Size of the ring.");
-  sample_u(o, "uvlog_ring_capacity_bytes", st.queue_capacity);
-  family(o, "uvlog_ring_high_water_bytes", "gauge", "Most bytes seen in the ring.");
-  sample_u(o, "uvlog_ring_high_water_bytes", st.queue_high_water);
+  metric_u(o, "uvlog_ring_bytes", "gauge", "Bytes in the ring now.", st.queue_bytes);
+  metric_u(o, "uvlog_ring_capacity_bytes", "gauge", "Size of the ring.", st.queue_capacity);
+  metric_u(o, "uvlog_ring_high_water_bytes", "gauge", "Most bytes seen in the ring.", st.queue_high_water);
 
   sink_row_t *rows;
   size_t n = collect_sinks(log, &rows);
@@ -183,8 +185,7 @@ static void write_monitor(out_t *o, const uvlog_loop_monitor_t *mon) {
     put_double(o, st.utilization);
     put(o, "\n", 1);
   }
-  family(o, "uvlog_loop_iterations_total", "counter", "Loop iterations since the monitor started.");
-  sample_u(o, "uvlog_loop_iterations_total", st.iterations);
+  metric_u(o, "uvlog_loop_iterations_total", "counter", "Loop iterations since the monitor started.", st.iterations);
   family(o, "uvlog_loop_active_handles", "gauge",
          "Active handles on the loop by type (the monitor's own excluded).");
   for (int t = 0; t < UVLOG_LOOP_HANDLE_TYPES; t++) {
@@ -194,12 +195,9 @@ static void write_monitor(out_t *o, const uvlog_loop_monitor_t *mon) {
     put_label(o, nm ? nm : "unknown");
     putf(o, "\"} %" PRIu64 "\n", st.handles_by_type[t]);
   }
-  family(o, "uvlog_loop_active_requests", "gauge", "Active requests on the loop.");
-  sample_u(o, "uvlog_loop_active_requests", st.active_reqs);
-  family(o, "uvlog_loop_lag_warnings_total", "counter", "WARNING records logged for lag.");
-  sample_u(o, "uvlog_loop_lag_warnings_total", st.lag_warnings);
-  family(o, "uvlog_loop_stalls_total", "counter", "Stalls the watchdog reported.");
-  sample_u(o, "uvlog_loop_stalls_total", st.stalls);
+  metric_u(o, "uvlog_loop_active_requests", "gauge", "Active requests on the loop.", st.active_reqs);
+  metric_u(o, "uvlog_loop_lag_warnings_total", "counter", "WARNING records logged for lag.", st.lag_warnings);
+  metric_u(o, "uvlog_loop_stalls_total", "counter", "Stalls the watchdog reported.", st.stalls);
   family(o, "uvlog_loop_stall_max_seconds", "gauge", "Longest stall the watchdog saw.");
   putf(o, "uvlog_loop_stall_max_seconds ");
   put_double(o, (double)st.stall_max_ns / 1e9);

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "capture.h"
-#include "logger_impl.h"
+#include "listener_fixture.h"
 #include "uvlog.h"
 
 #define LOG(log, lvl, ...) uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__)
@@ -24,10 +24,7 @@ Test(wakeup, backlog_past_a_quarter_wakes_the_listener, .timeout = 60) {
   cr_assert_eq(uvlog_logger_create(&log, &o), 0);
   cr_assert_eq(uvlog_sink_add(log, capture_sink(&c, UVLOG_LEVEL_TRACE)), 0);
   cr_assert_eq(uvlog_logger_start(log), 0);
-  /* Wait for the deep sleep: a record claimed while the listener's first
-   * round looks would find it sleeping lightly (30 s), by design. */
-  for (int i = 0; i < 5000 && atomic_load(&log->parked) != PARK_DEEP; i++) test_sleep_ms(1);
-  cr_assert_eq(atomic_load(&log->parked), PARK_DEEP);
+  wait_deep_sleep(log); /* listener_fixture.h */
   cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "first"), 0); /* wakes the deep sleep */
   for (int i = 0; i < 5000 && capture_seen(&c) < 1; i++) test_sleep_ms(1);
   cr_assert_eq(capture_seen(&c), 1);

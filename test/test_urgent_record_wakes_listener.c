@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "capture.h"
-#include "logger_impl.h"
+#include "listener_fixture.h"
 #include "uvlog.h"
 
 #define LOG(log, lvl, ...) uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__)
@@ -25,10 +25,8 @@ Test(wakeup, urgent_records_do_not_wait_for_the_latency, .timeout = 60) {
   cr_assert_eq(uvlog_sink_add(log, capture_sink(&c, UVLOG_LEVEL_TRACE)), 0);
   cr_assert_eq(uvlog_logger_start(log), 0);
   /* The first record after idle wakes the deeply sleeping listener; it then
-   * sleeps lightly for the latency. (Wait for the deep sleep first: a record
-   * claimed while the first round looks finds a light sleep, by design.) */
-  for (int i = 0; i < 5000 && atomic_load(&log->parked) != PARK_DEEP; i++) test_sleep_ms(1);
-  cr_assert_eq(atomic_load(&log->parked), PARK_DEEP);
+   * sleeps lightly for the latency. */
+  wait_deep_sleep(log); /* listener_fixture.h */
   cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "first"), 0);
   cr_assert_lt(capture_wait(&c, 1, 10), 2.0);
   cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "second"), 0);
