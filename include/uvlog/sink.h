@@ -64,6 +64,29 @@ UVLOG_EXPORT void uvlog_format_options_init(uvlog_format_options_t *fo);
 /* Sinks                                                                     */
 /* ------------------------------------------------------------------------ */
 
+/* One structured field as a sink sees it (a record's own fields, its
+ * context's, or the logger's constant fields). */
+typedef enum uvlog_field_type {
+  UVLOG_FIELD_NULL = 0,  /* no value (JSON null) */
+  UVLOG_FIELD_STR,       /* v.str: bytes, not NUL-terminated, any content */
+  UVLOG_FIELD_INT,       /* v.i: signed 64-bit */
+  UVLOG_FIELD_UINT,      /* v.u: unsigned 64-bit */
+  UVLOG_FIELD_DOUBLE,    /* v.d: may be NaN or infinite */
+  UVLOG_FIELD_BOOL       /* v.b: 0 or 1 */
+} uvlog_field_type_t;
+
+typedef struct uvlog_field {
+  const char *key;          /* NUL-terminated, not escaped, never NULL */
+  uvlog_field_type_t type;
+  union {
+    struct { const char *ptr; size_t len; } str;
+    int64_t i;
+    uint64_t u;
+    double d;
+    int b;
+  } v;
+} uvlog_field_t;
+
 /* One record as a sink sees it. Pointers are valid only during the call. */
 typedef struct uvlog_entry {
   int64_t ts_ns;            /* wall clock, ns since the Unix epoch (UTC) */
@@ -78,10 +101,23 @@ typedef struct uvlog_entry {
                                including its terminator ('\n' for TEXT/JSON) */
   size_t text_len;
   unsigned flags;           /* UVLOG_ENTRY_* */
+  /* Structured data (uvlog 0.3). */
+  const char *category;     /* the sub-logger's name ("http.access"); NULL
+                               for a record of the root logger */
+  const char *thread_name;  /* the producer thread's name; NULL if unknown */
+  const uvlog_field_t *fields;    /* the record's context fields, then its own
+                                     fields, in that order; NULL if none */
+  size_t n_fields;
+  const uvlog_field_t *resource;  /* the logger's constant fields (service,
+                                     version, host...); NULL if none */
+  size_t n_resource;
+  uint8_t trace_id[16];     /* valid when flags has UVLOG_ENTRY_TRACE */
+  uint8_t span_id[8];
 } uvlog_entry_t;
 
 #define UVLOG_ENTRY_TRUNCATED 0x1u  /* the message was cut to max_record */
 #define UVLOG_ENTRY_INTERNAL  0x2u  /* made by uvlog itself (e.g. the drop report) */
+#define UVLOG_ENTRY_TRACE     0x4u  /* trace_id and span_id are set */
 
 /* What a sink implements. Every callback runs on the listener thread.
  * Return 0 or a negative error code; errors are counted in the stats and the
