@@ -311,9 +311,10 @@ static void run(uvlog_t *log) {
       moved = 1;
       spins = 0;
     }
-    service(log, &f);
+    /* Before service(): a flush it completes sees this batch's time. */
     int64_t now = uvlog__mono_ns();
     busy_publish(log, now);
+    service(log, &f);
     if (got != DRAIN_NONE && now - last_io >= LOOP_POLL_NS) {
       /* Sinks' timers and sockets while draining (each look is a system
        * call); service() then sees what the callbacks did, so the sleep
