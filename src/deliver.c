@@ -115,10 +115,16 @@ static const int64_t lat_bounds_ns[UVLOG_LATENCY_BUCKETS - 1] = {
 #undef US_TO_NS
 };
 
+/* The first bucket whose bound is >= ns (the last one, +Inf, if none):
+ * a binary search, five steps. */
 static int lat_bucket(int64_t ns) {
-  int b = 0;
-  while (b < UVLOG_LATENCY_BUCKETS - 1 && ns > lat_bounds_ns[b]) b++;
-  return b;
+  int lo = 0, hi = UVLOG_LATENCY_BUCKETS - 1;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (ns > lat_bounds_ns[mid]) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /* Counts a delivered batch of ring records: by level, and their latency. */
@@ -126,13 +132,18 @@ static void tally_batch(uvlog_t *log, const uvlog_entry_t *batch, size_t n) {
   uint32_t lvl[UVLOG_LEVEL_COUNT] = {0}, lat[UVLOG_LATENCY_BUCKETS] = {0};
   int64_t now = uvlog__now_ns();
   uint64_t sum = 0;
+  int b = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned l = (unsigned)batch[i].level;
     lvl[l < UVLOG_LEVEL_COUNT ? l : UVLOG_LEVEL_CRITICAL]++;
     int64_t d = now - batch[i].ts_ns;
     if (d < 0) d = 0;
     sum += (uint64_t)d;
-    lat[lat_bucket(d)]++;
+    /* Neighbours in a batch mostly share a bucket: search only if not. */
+    if ((b > 0 && d <= lat_bounds_ns[b - 1]) ||
+        (b < UVLOG_LATENCY_BUCKETS - 1 && d > lat_bounds_ns[b]))
+      b = lat_bucket(d);
+    lat[b]++;
   }
   for (int i = 0; i < UVLOG_LEVEL_COUNT; i++)
     if (lvl[i]) uvlog__tally(&log->accepted[i], lvl[i]);
