@@ -1,7 +1,7 @@
 /*
  * metrics_fixture.h -- helpers for the self-metrics tests (test_metrics_*):
- * reading one sample's value out of uvlog_metrics_write()'s text, and
- * waiting on a counter with a deadline. Header-only; include it once per
+ * a started logger with one sink, reading one sample's value out of
+ * uvlog_metrics_write()'s text, and waiting on a counter with a deadline. Header-only; include it once per
  * test executable, after <criterion/criterion.h>.
  */
 #ifndef UVLOG_TEST_METRICS_FIXTURE_H
@@ -34,6 +34,22 @@ static inline double mf_sample(const char *text, const char *series) {
   return -1;
 }
 
+/* A started logger with the one sink `s`. */
+static inline uvlog_t *mf_logger_with(uvlog_sink_t *s) {
+  uvlog_t *log;
+  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
+  cr_assert_eq(uvlog_sink_add(log, s), 0);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  return log;
+}
+
+/* The sink's counters now. */
+static inline uvlog_sink_stats_t mf_sink_stats(uvlog_sink_t *s) {
+  uvlog_sink_stats_t st;
+  cr_assert_eq(uvlog_sink_stats(s, &st), 0);
+  return st;
+}
+
 static inline double mf_now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -48,12 +64,10 @@ static inline void mf_sleep_ms(long ms) {
 /* Waits until the sink's reconnect count reaches `n` (deadline: 20 s, which
  * only turns a hang into a failure); returns the count seen. */
 static inline uint64_t mf_wait_reconnects(uvlog_sink_t *s, uint64_t n) {
-  uvlog_sink_stats_t st = {0};
-  for (double end = mf_now_s() + 20; mf_now_s() < end; mf_sleep_ms(2)) {
-    uvlog_sink_stats(s, &st);
-    if (st.reconnects >= n) break;
-  }
-  return st.reconnects;
+  uint64_t got = 0;
+  for (double end = mf_now_s() + 20; mf_now_s() < end; mf_sleep_ms(2))
+    if ((got = mf_sink_stats(s).reconnects) >= n) break;
+  return got;
 }
 
 #endif /* UVLOG_TEST_METRICS_FIXTURE_H */

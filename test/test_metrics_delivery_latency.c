@@ -22,11 +22,7 @@ static int fast_write(uvlog_sink_t *s, const uvlog_entry_t *e, size_t n) {
 static uvlog_t *logger_with(const uvlog_sink_vtable_t *vt) {
   uvlog_sink_t *s;
   cr_assert_eq(uvlog_sink_create(&s, vt, NULL), 0);
-  uvlog_t *log;
-  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
-  cr_assert_eq(uvlog_sink_add(log, s), 0);
-  cr_assert_eq(uvlog_logger_start(log), 0);
-  return log;
+  return mf_logger_with(s);
 }
 
 Test(metrics_delivery_latency, measured_when_the_sinks_write_returned, .timeout = 60) {

@@ -77,20 +77,6 @@ static void wait_accepts(tcp_rx_t *rx, int n) {
   cr_assert_eq(atomic_load(&rx->accepts), n);
 }
 
-static uvlog_t *logger_with(uvlog_sink_t *s) {
-  uvlog_t *log;
-  cr_assert_eq(uvlog_logger_create(&log, NULL), 0);
-  cr_assert_eq(uvlog_sink_add(log, s), 0);
-  cr_assert_eq(uvlog_logger_start(log), 0);
-  return log;
-}
-
-static uint64_t reconnects(uvlog_sink_t *s) {
-  uvlog_sink_stats_t st;
-  cr_assert_eq(uvlog_sink_stats(s, &st), 0);
-  return st.reconnects;
-}
-
 Test(metrics_reconnects, tcp_counts_connections_after_the_first, .timeout = 120) {
   tcp_rx_t rx;
   tcp_rx_start(&rx);
@@ -104,11 +90,11 @@ Test(metrics_reconnects, tcp_counts_connections_after_the_first, .timeout = 120)
   o.reconnect_max_ms = 20;
   uvlog_sink_t *s;
   cr_assert_eq(uvlog_sink_tcp_create(&s, &o), 0);
-  uvlog_t *log = logger_with(s);
+  uvlog_t *log = mf_logger_with(s);
   cr_assert_eq(UVLOG_INFO_TO(log, "first"), 0);
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
   wait_accepts(&rx, 1);
-  cr_expect_eq(reconnects(s), 0u, "the first connection is not a reconnect");
+  cr_expect_eq(mf_sink_stats(s).reconnects, 0u, "the first connection is not a reconnect");
 
   cr_assert_eq(uvlog_logger_reopen(log), 0);
   cr_expect_eq(mf_wait_reconnects(s, 1), 1u, "reopen");
@@ -136,12 +122,6 @@ static int bind_dgram(const char *path) {
   return fd;
 }
 
-static uint64_t errors(uvlog_sink_t *s) {
-  uvlog_sink_stats_t st;
-  cr_assert_eq(uvlog_sink_stats(s, &st), 0);
-  return st.errors;
-}
-
 Test(metrics_reconnects, syslog_counts_reconnects_to_its_socket, .timeout = 120) {
   char dir[512], path[600];
   nf_mkdtemp(dir, sizeof dir, "metrics-rc");
@@ -154,10 +134,10 @@ Test(metrics_reconnects, syslog_counts_reconnects_to_its_socket, .timeout = 120)
   o.reconnect_max_ms = 20;
   uvlog_sink_t *s;
   cr_assert_eq(uvlog_sink_syslog_create(&s, &o), 0);
-  uvlog_t *log = logger_with(s);
+  uvlog_t *log = mf_logger_with(s);
   cr_assert_eq(UVLOG_INFO_TO(log, "first"), 0);
   cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
-  cr_expect_eq(reconnects(s), 0u, "the first connection is not a reconnect");
+  cr_expect_eq(mf_sink_stats(s).reconnects, 0u, "the first connection is not a reconnect");
 
   cr_assert_eq(uvlog_logger_reopen(log), 0);
   cr_expect_eq(mf_wait_reconnects(s, 1), 1u, "reopen");
@@ -165,13 +145,13 @@ Test(metrics_reconnects, syslog_counts_reconnects_to_its_socket, .timeout = 120)
   /* The daemon goes away: the next send fails and the sink retries. */
   close(fd);
   unlink(path);
-  uint64_t e0 = errors(s);
-  for (double end = mf_now_s() + 20; mf_now_s() < end && errors(s) == e0; mf_sleep_ms(5)) {
+  uint64_t e0 = mf_sink_stats(s).errors;
+  for (double end = mf_now_s() + 20; mf_now_s() < end && mf_sink_stats(s).errors == e0; mf_sleep_ms(5)) {
     (void)UVLOG_INFO_TO(log, "while away");
     (void)uvlog_logger_flush(log, 1000); /* fails while the daemon is away */
   }
-  cr_assert_gt(errors(s), e0, "the daemon's absence is noticed");
-  cr_expect_eq(reconnects(s), 1u);
+  cr_assert_gt(mf_sink_stats(s).errors, e0, "the daemon's absence is noticed");
+  cr_expect_eq(mf_sink_stats(s).reconnects, 1u);
   fd = bind_dgram(path);
   cr_expect_eq(mf_wait_reconnects(s, 2), 2u, "the daemon is back");
   cr_expect_eq(mf_sample(mf_exposition(log), "uvlog_sink_reconnects_total{sink=\"syslog\",index=\"0\"}"),
