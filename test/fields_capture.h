@@ -87,12 +87,14 @@ static inline int fcap_write(uvlog_sink_t *s, const uvlog_entry_t *e, size_t n) 
 
 static const uvlog_sink_vtable_t fcap_vt = {.name = "fcap", .write = fcap_write};
 
-/* A started logger (ring of `ring` bytes, 0 = default) with one fcap sink. */
-static inline uvlog_t *fcap_logger(fcap_t *c, size_t ring, int start) {
+/* A logger (ring of `ring` bytes, 0 = default; BLOCK overflow unless
+ * block is 0; started if start) with one fcap sink. */
+static inline uvlog_t *fcap_logger_ex(fcap_t *c, size_t ring, int start, int block) {
   uvlog_options_t o;
   uvlog_options_init(&o);
   if (ring) o.ring_capacity = ring;
   o.atexit_close = 0;
+  o.overflow = block ? UVLOG_OVERFLOW_BLOCK : UVLOG_OVERFLOW_DROP;
   uvlog_t *log = NULL;
   uvlog_sink_t *s = NULL;
   if (uvlog_logger_create(&log, &o) || uvlog_sink_create(&s, &fcap_vt, c) ||
@@ -100,6 +102,10 @@ static inline uvlog_t *fcap_logger(fcap_t *c, size_t ring, int start) {
     return NULL;
   if (start && uvlog_logger_start(log)) return NULL;
   return log;
+}
+
+static inline uvlog_t *fcap_logger(fcap_t *c, size_t ring, int start) {
+  return fcap_logger_ex(c, ring, start, 1);
 }
 
 /* Line i (after a flush). */
