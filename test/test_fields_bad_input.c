@@ -5,11 +5,13 @@
  * never more; a context value is cut at UVLOG_CTX_VALUE_MAX; NULL keys,
  * unknown types and too many fields are refused with UVLOG_EINVAL
  * (nothing queued); fields (and the context) of a filtered call are not
- * evaluated; a released context handle is NULL ("no context").
+ * evaluated; a released context handle is NULL ("no context"); with no
+ * logger, WARNING and above reach stderr with their fields.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fields_capture.h"
 #include "uvlog.h"
@@ -152,4 +154,31 @@ Test(fields_bad_input, released_handle_is_no_context) {
   cr_assert_str_eq(c.lines[1], "copy|a=i:1");
   uvlog_logger_destroy(log);
   fcap_free(&c);
+}
+
+/* No logger: WARNING and above reach stderr directly, fields as key=value. */
+Test(fields_bad_input, no_logger_last_resort) {
+  char path[] = "/tmp/uvlog-kv-stderr-XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  fflush(stderr);
+  int saved = dup(2);
+  dup2(fd, 2);
+  int rc1 = UVLOG_WARNING_KV_TO(NULL, NULL, "no logger", UVLOG_F("n", -3), UVLOG_F("s", "x y"),
+                                UVLOG_F_NULL("z"), UVLOG_F("ok", (_Bool)1));
+  const uvlog_field_t f[] = {uvlog_field_uint("u", 7), uvlog_field_double("d", 0.5)};
+  int rc2 = uvlog_log_fields(NULL, UVLOG_LEVEL_ERROR, NULL, "f.c", 3, NULL, f, 2, "fmt %d", 9);
+  int rc3 = uvlog_log_fields(NULL, UVLOG_LEVEL_INFO, NULL, "f.c", 3, NULL, f, 2, "below");
+  dup2(saved, 2);
+  close(saved);
+  char buf[1024] = {0};
+  cr_assert_geq(pread(fd, buf, sizeof buf - 1, 0), 0);
+  close(fd);
+  unlink(path);
+  cr_assert_eq(rc1, UVLOG_ENOLOGGER);
+  cr_assert_eq(rc2, UVLOG_ENOLOGGER);
+  cr_assert_eq(rc3, UVLOG_ENOLOGGER);
+  cr_assert_not_null(strstr(buf, "no logger n=-3 s=\"x y\" z=null ok=true\n"), "%s", buf);
+  cr_assert_not_null(strstr(buf, "fmt 9 u=7 d=0.5\n"), "%s", buf);
+  cr_assert_null(strstr(buf, "below"), "INFO without a logger is not written");
 }
