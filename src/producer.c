@@ -22,6 +22,14 @@
  * the vDSO, the thread id is cached, the claim is one CAS. Only a full ring
  * in block mode sleeps, and only a parked listener costs one write(2).
  *
+ * STRUCTURED RECORDS
+ * uvlog_log_kv() (the _KV macros) and uvlog_log_fields() add a field block
+ * (fieldrec.h: measured, cut to max_record, encoded inline) before the
+ * message. A record that carries a context -- the call's, or the thread's
+ * (context.h) for a call that names none -- stores its pointer in the last
+ * 8 bytes of the record and takes one reference after the claim
+ * (attach_ctx(), out of line); a record without one pays a single test.
+ *
  * RE-ENTRANCY
  * `in_call` is a per-thread marker set from just before the claim until
  * after the wake-up. A signal handler that logs while its thread is inside
