@@ -9,11 +9,15 @@
  * carries the context (producer.c, after its claim) and uvlog_thread_ctx_set()
  * add one, relaxed (context.h says why that is enough). Every drop --
  * uvlog_ctx_release(), the listener after delivering a record
- * (fieldbatch.c), a thread context replaced -- is a fetch_sub with RELEASE
- * order: each holder's reads of the fields happen-before its decrement. The
- * thread whose decrement takes the count to zero issues an ACQUIRE fence
- * before freeing, pairing with every earlier release decrement, so no read
- * of the fields by any holder can follow the free. A record's reads by the
+ * (fieldbatch.c), a thread context replaced -- is a fetch_sub with ACQ_REL
+ * order. Its release half: each holder's reads of the fields happen-before
+ * its decrement. Its acquire half, in the thread whose decrement takes the
+ * count to zero: it reads every earlier decrement in the count's
+ * modification order (a release sequence), so it synchronizes with each of
+ * them and no read of the fields by any holder can follow the free. (The
+ * classic form, a release decrement and an acquire fence before the free,
+ * is equivalent; ThreadSanitizer does not model fences, so uvlog uses the
+ * acq_rel form.) A record's reads by the
  * listener follow the producer's writes of the context through the
  * record's commit (release) and the listener's acquire load (ring.c, M2/M3),
  * and the creator's writes precede any hand-over of the pointer.
@@ -28,8 +32,7 @@
 _Thread_local const uvlog_ctx_t *uvlog__thread_ctx __attribute__((tls_model("initial-exec")));
 
 void uvlog__ctx_unref(uvlog_ctx_t *c) {
-  if (atomic_fetch_sub_explicit(&c->refs, 1, memory_order_release) != 1) return;
-  atomic_thread_fence(memory_order_acquire);
+  if (atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1) return;
   c->magic = 0;
   free(c);
 }
