@@ -16,6 +16,7 @@
 #include "context.h"
 #include "deferred.h"
 #include "fieldbatch.h"
+#include "fieldrec.h"
 
 struct fb_chunk {
   fb_chunk_t *next;
@@ -55,20 +56,6 @@ static int hold(uvlog_fbatch_t *b, uvlog_ctx_t *ctx) {
   return 1;
 }
 
-/* Size of the block at p. */
-static size_t block_size(const unsigned char *p) {
-  unsigned n = p[0];
-  size_t size = uvlog__deferred_head(n) + 16 * (size_t)n;
-  const unsigned char *v = p + uvlog__deferred_head(n) + 8 * (size_t)n;
-  for (unsigned i = 0; i < n; i++) {
-    if (p[1 + i] != UVLOG_FIELD_STR) continue;
-    uint64_t len;
-    memcpy(&len, v + 8 * (size_t)i, 8);
-    size += len;
-  }
-  return size;
-}
-
 /* The block's fields into out[0..p[0]). */
 static void read_block(const unsigned char *p, uvlog_field_t *out) {
   unsigned n = p[0];
@@ -96,7 +83,7 @@ static void read_block(const unsigned char *p, uvlog_field_t *out) {
 
 size_t uvlog__fbatch_entry(uvlog_fbatch_t *b, uvlog_ctx_t *ctx, const unsigned char *block,
                            uvlog_entry_t *e) {
-  size_t own = block ? block[0] : 0, size = block ? block_size(block) : 0;
+  size_t own = block ? block[0] : 0, size = block ? uvlog__fb_block_size(block) : 0;
   size_t cn = 0;
   if (ctx && !hold(b, ctx)) {
     uvlog__ctx_unref(ctx);

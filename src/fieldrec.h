@@ -107,6 +107,22 @@ static inline void uvlog__fb_from_site(fb_call_t *fb, const uvlog_site_t *site,
   uvlog__fb_measure(fb, max_record);
 }
 
+/* Size in bytes of the field block at p (a committed record's; pure, no
+ * allocation: also safe in a signal handler). Readers that do not need the
+ * fields (a crash-time writer) skip them with it; the message follows. */
+static inline size_t uvlog__fb_block_size(const unsigned char *p) {
+  unsigned n = p[0];
+  size_t size = uvlog__fb_fixed(n);
+  const unsigned char *v = p + uvlog__deferred_head(n) + 8 * (size_t)n;
+  for (unsigned i = 0; i < n; i++) {
+    if (p[1 + i] != UVLOG_FIELD_STR) continue;
+    uint64_t len;
+    memcpy(&len, v + 8 * (size_t)i, 8);
+    size += len;
+  }
+  return size;
+}
+
 /* Writes the block (exactly fb->size bytes) to dst. */
 static inline void uvlog__fb_encode(const fb_call_t *fb, unsigned char *dst) {
   unsigned n = fb->n;
