@@ -191,6 +191,19 @@ static inline unsigned long long uvlog__v_ld(long double v) { /* never used: see
 /* Argument counting and the per-count tag and value lists (generated). */
 #include "uvlog/args.h"
 
+/* The level gate of the deferred and structured calls, as statements:
+ * declares the call's log, level and return code (names ending in `id`)
+ * and sets the code for a filtered call; the caller continues with `else`. */
+#define UVLOG__GATE(id, log, lvl)                                                         \
+    uvlog_t *UVLOG__CAT(uvlog__log_, id) = (log);                                         \
+    int UVLOG__CAT(uvlog__lvl_, id) = (int)(lvl);                                         \
+    int UVLOG__CAT(uvlog__rc_, id);                                                       \
+    if (!UVLOG__MIN_OK(UVLOG__CAT(uvlog__lvl_, id)))                                      \
+      UVLOG__CAT(uvlog__rc_, id) = UVLOG_EFILTERED;                                       \
+    else if (__builtin_expect(!uvlog__pass(UVLOG__CAT(uvlog__log_, id),                   \
+                                           UVLOG__CAT(uvlog__lvl_, id)), 0))              \
+      UVLOG__CAT(uvlog__rc_, id) = UVLOG__FILTERED_RC(UVLOG__CAT(uvlog__log_, id));
+
 /* The deferred call. Every name it declares ends in the expansion's own
  * __COUNTER__ value, so no argument expression can name one of them by
  * accident (a caller's variable called uvlog__rc_ stays the caller's). The
@@ -204,14 +217,7 @@ static inline unsigned long long uvlog__v_ld(long double v) { /* never used: see
       __FILE__, __func__, UVLOG__LIT_OR_EMPTY(UVLOG__FIRST(__VA_ARGS__)), __LINE__,       \
       UVLOG__CAT(UVLOG__CNT_, UVLOG__NARGS(__VA_ARGS__)), UVLOG__CAT(uvlog__tags_, id),   \
       &UVLOG__CAT(uvlog__cache_, id), 0, 0};                                              \
-    uvlog_t *UVLOG__CAT(uvlog__log_, id) = (log);                                         \
-    int UVLOG__CAT(uvlog__lvl_, id) = (int)(lvl);                                         \
-    int UVLOG__CAT(uvlog__rc_, id);                                                       \
-    if (!UVLOG__MIN_OK(UVLOG__CAT(uvlog__lvl_, id)))                                      \
-      UVLOG__CAT(uvlog__rc_, id) = UVLOG_EFILTERED;                                       \
-    else if (__builtin_expect(!uvlog__pass(UVLOG__CAT(uvlog__log_, id),                   \
-                                           UVLOG__CAT(uvlog__lvl_, id)), 0))              \
-      UVLOG__CAT(uvlog__rc_, id) = UVLOG__FILTERED_RC(UVLOG__CAT(uvlog__log_, id));       \
+    UVLOG__GATE(id, log, lvl)                                                             \
     else if (UVLOG__IS_LIT(UVLOG__FIRST(__VA_ARGS__)) &&                                  \
              UVLOG__CAT(UVLOG__OKS_, UVLOG__NARGS(__VA_ARGS__))(__VA_ARGS__) &&           \
              UVLOG__CAT(uvlog__log_, id) &&                                               \
@@ -244,14 +250,7 @@ static inline unsigned long long uvlog__v_ld(long double v) { /* never used: see
       __FILE__, __func__, "" UVLOG__FIRST(__VA_ARGS__), __LINE__, UVLOG__CNT_##k,         \
       UVLOG__CAT(uvlog__head_, id), 0, UVLOG__CAT(uvlog__keys_, id),                      \
       UVLOG__FSMASK_##k(__VA_ARGS__)};                                                    \
-    uvlog_t *UVLOG__CAT(uvlog__log_, id) = (log);                                         \
-    int UVLOG__CAT(uvlog__lvl_, id) = (int)(lvl);                                         \
-    int UVLOG__CAT(uvlog__rc_, id);                                                       \
-    if (!UVLOG__MIN_OK(UVLOG__CAT(uvlog__lvl_, id)))                                      \
-      UVLOG__CAT(uvlog__rc_, id) = UVLOG_EFILTERED;                                       \
-    else if (__builtin_expect(!uvlog__pass(UVLOG__CAT(uvlog__log_, id),                   \
-                                           UVLOG__CAT(uvlog__lvl_, id)), 0))              \
-      UVLOG__CAT(uvlog__rc_, id) = UVLOG__FILTERED_RC(UVLOG__CAT(uvlog__log_, id));       \
+    UVLOG__GATE(id, log, lvl)                                                             \
     else                                                                                  \
       UVLOG__CAT(uvlog__rc_, id) = uvlog_log_kv(UVLOG__CAT(uvlog__log_, id),              \
           (uvlog_level_t)UVLOG__CAT(uvlog__lvl_, id), &UVLOG__CAT(uvlog__site_, id),      \
