@@ -186,6 +186,7 @@ int uvlog__drain(uvlog_t *log) {
     uvlog__deliver(log, log->batch, n);
     tally_batch(log, log->batch, n);
   }
+  uvlog__fbatch_end(&log->fbatch); /* the batch's contexts (fieldbatch.c) */
   ring_release(&log->ring, pos);
   log->pos = pos;
   /* relaxed: a tally. */
@@ -289,4 +290,5 @@ void uvlog__free_batch(uvlog_t *log) {
   log->batch = NULL;
   log->msg_off = log->text_off = NULL;
   uvlog_buf_free(&log->scratch);
+  uvlog__fbatch_free(&log->fbatch);
 }
