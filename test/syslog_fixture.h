@@ -56,6 +56,31 @@ static inline ssize_t daemon_recv(int fd, char *buf, size_t cap) {
   return recv(fd, buf, cap, 0);
 }
 
+/* Datagrams a unix socket queues at most (net.unix.max_dgram_qlen). */
+static inline long dgram_qlen(void) {
+  long n = 512;
+  FILE *f = fopen("/proc/sys/net/unix/max_dgram_qlen", "r");
+  if (f) {
+    if (fscanf(f, "%ld", &n) != 1) n = 512;
+    fclose(f);
+  }
+  return n;
+}
+
+/* 1 if the daemon's queue at `path` is full: a datagram of our own is
+ * refused with EAGAIN. (With a large max_dgram_qlen, the sender's own send
+ * buffer fills first and the queue never does.) */
+static inline int daemon_queue_full(const char *path) {
+  int probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  struct sockaddr_un sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sun_family = AF_UNIX;
+  strcpy(sa.sun_path, path);
+  int full = sendto(probe, "x", 1, 0, (struct sockaddr *)&sa, sizeof sa) < 0 && errno == EAGAIN;
+  close(probe);
+  return full;
+}
+
 /* Datagram k must end with "rec <k>". */
 static inline void expect_rec(const char *buf, ssize_t n, long k) {
   char want[32];
