@@ -630,7 +630,7 @@ Test(tcp_sink, receiver_restart_loses_nothing_written_after_it, .timeout = 60) {
   rx_free(&rx);
 }
 
-Test(tcp_sink, slow_receiver_bound_and_exact_accounting, .timeout = 120) {
+Test(tcp_sink, slow_receiver_bound_and_exact_accounting, .timeout = 60) {
   /* The receiver accepts but does not read. Records are logged in chunks
    * smaller than the backlog, each flushed, until a flush fails: then the
    * kernel's buffers are full and nothing had been dropped. More records
