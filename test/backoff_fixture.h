@@ -152,4 +152,15 @@ static inline void check_backoff(int connected, int64_t hangup, int post) {
                sp.hi_ratio);
 }
 
+/* After the hang-up at `hangup` (ms): waits for 5 more attempts, closes
+ * the logger, and checks the whole schedule. */
+static inline void finish_backoff(uvlog_t *log, int connected, int64_t hangup) {
+  const int post = 5;
+  cr_assert_geq(wait_attempts(connected + post), connected + post, "no reconnect after the hang-up");
+  cr_assert_eq(uvlog_logger_close(log), 0);
+  uvlog_logger_destroy(log);
+  watch(0, NULL);
+  check_backoff(connected, hangup, post);
+}
+
 #endif /* UVLOG_TEST_BACKOFF_FIXTURE_H */
