@@ -28,7 +28,7 @@ Test(wakeup, backlog_past_a_quarter_wakes_the_listener, .timeout = 60) {
   cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "first"), 0); /* wakes the deep sleep */
   for (int i = 0; i < 5000 && capture_seen(&c) < 1; i++) test_sleep_ms(1);
   cr_assert_eq(capture_seen(&c), 1);
-  test_sleep_ms(50); /* now asleep for 30 s */
+  wait_parked(log, PARK_LIGHT); /* now asleep for 30 s */
   /* About 8 KiB: well under a quarter of 64 KiB: they wait. */
   for (int i = 0; i < 100; i++) cr_assert_eq(LOG(log, UVLOG_LEVEL_INFO, "%040d", i), 0);
   test_sleep_ms(300);

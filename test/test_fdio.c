@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "sink/fdio.h"
@@ -20,11 +21,24 @@ typedef struct {
   int fd;
   size_t got;
   unsigned char *data;
+  int was_full;
 } reader_t;
+
+/* Waits (at most 10 s) until the pipe read by `fd` is full, so the writer
+ * has found it full. Returns 1 if it filled. */
+static int wait_pipe_full(int fd) {
+  int cap = fcntl(fd, F_GETPIPE_SZ);
+  for (int i = 0; i < 10000; i++) {
+    int queued = 0;
+    if (ioctl(fd, FIONREAD, &queued) == 0 && queued > cap - BUFLEN) return 1;
+    usleep(1000);
+  }
+  return 0;
+}
 
 static void *slow_reader(void *p) {
   reader_t *r = p;
-  usleep(50 * 1000); /* let the writer find the pipe full first */
+  r->was_full = wait_pipe_full(r->fd); /* the writer must wait for room first */
   unsigned char b[4096];
   ssize_t n;
   while ((n = read(r->fd, b, sizeof b)) > 0) {
@@ -46,7 +60,7 @@ Test(fdio, nonblocking_full_pipe_is_waited_for_and_every_byte_arrives) {
   static unsigned char src[(size_t)NBUF * BUFLEN], dst[(size_t)NBUF * BUFLEN];
   static struct iovec iov[NBUF];
   fill(iov, src);
-  reader_t r = {p[0], 0, dst};
+  reader_t r = {p[0], 0, dst, 0};
   pthread_t th;
   cr_assert_eq(pthread_create(&th, NULL, slow_reader, &r), 0);
   size_t unwritten = 99;
@@ -54,6 +68,7 @@ Test(fdio, nonblocking_full_pipe_is_waited_for_and_every_byte_arrives) {
   close(p[1]);
   pthread_join(th, NULL);
   close(p[0]);
+  cr_assert(r.was_full, "the writer never found the pipe full");
   cr_assert_eq(rc, 0, "rc %d", rc);
   cr_assert_eq(unwritten, 0);
   cr_assert_eq(r.got, sizeof src);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "net_fixture.h"
+#include "syslog_fixture.h"
 #include "uvlog.h"
 
 typedef struct stuck {
@@ -22,17 +23,6 @@ typedef struct stuck {
   uvlog_t *log;
   uvlog_sink_t *sink;
 } stuck_t;
-
-/* Datagrams a unix socket queues at most (net.unix.max_dgram_qlen). */
-static long dgram_qlen(void) {
-  long n = 512;
-  FILE *f = fopen("/proc/sys/net/unix/max_dgram_qlen", "r");
-  if (f) {
-    if (fscanf(f, "%ld", &n) != 1) n = 512;
-    fclose(f);
-  }
-  return n;
-}
 
 static void stuck_start(stuck_t *t) {
   char path[600];
