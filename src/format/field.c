@@ -30,6 +30,12 @@ int uvlog_format_field_shadowed(const uvlog_field_t *fields, size_t n, size_t i)
   return 0;
 }
 
+int uvlog_format_fields_have(const uvlog_field_t *fields, size_t n, const char *key) {
+  for (size_t i = 0; i < n; i++)
+    if (fields[i].key && strcmp(fields[i].key, key) == 0) return 1;
+  return 0;
+}
+
 void uvlog_format_double(double d, uvlog_buf_t *out) {
   char tmp[40];
   int len = 0;

@@ -128,9 +128,23 @@ int uvlog_format_field_shadowed(const uvlog_field_t *fields, size_t n, size_t i)
 void uvlog_format_double(double d, uvlog_buf_t *out);
 /* Appends n bytes as 2n lower-case hex digits. */
 void uvlog_format_hex(const uint8_t *p, size_t n, uvlog_buf_t *out);
+/* 1 if a field of fields[0..n) has the key `key`. */
+int uvlog_format_fields_have(const uvlog_field_t *fields, size_t n, const char *key);
+
+/* How uvlog_format_kv_fields() writes a list of fields. */
+typedef struct uvlog_kv {
+  int first;                     /* no space before the next pair (then cleared) */
+  const char *const *reserved;   /* NULL-terminated keys written with '_' in
+                                    front; NULL = none */
+  const uvlog_field_t *winners;  /* a field whose key is among these is left
+                                    out (the record's fields over the
+                                    constant ones); NULL = none */
+  size_t n_winners;
+} uvlog_kv_t;
+
 /* The key=value pairs of LOGFMT for `n` fields, each preceded by a space
- * except the first when *first is set (then cleared). logfmt.c. */
-void uvlog_format_kv_fields(const uvlog_field_t *fields, size_t n, int *first, uvlog_buf_t *out);
+ * except the first when kv->first is set (logfmt.c). */
+void uvlog_format_kv_fields(const uvlog_field_t *fields, size_t n, uvlog_kv_t *kv, uvlog_buf_t *out);
 /* Appends `s` with control characters escaped: \n \r \t \\ as two
  * characters, other bytes < 0x20 and 0x7f as \xHH. Bytes >= 0x80 pass. */
 void uvlog_format_escape(const char *s, size_t n, uvlog_buf_t *out);

@@ -250,20 +250,13 @@ static void put_field_value(const uvlog_field_t *fl, uvlog_buf_t *out) {
   uvlog_buf_append(out, "null", 4);
 }
 
-/* 1 if `key` is among fields[0..n). */
-static int has_key(const uvlog_field_t *fields, size_t n, const char *key) {
-  for (size_t i = 0; i < n; i++)
-    if (fields[i].key && strcmp(fields[i].key, key) == 0) return 1;
-  return 0;
-}
-
 /* fields[0..n) into object o; `others` (the record's fields when they share
  * the object) win over a constant field with the same key. */
 static void put_fields(jobj_t *o, const uvlog_field_t *fl, size_t n, const uvlog_field_t *others,
                        size_t n_others) {
   for (size_t i = 0; i < n; i++) {
     const char *key = fl[i].key ? fl[i].key : "";
-    if (uvlog_format_field_shadowed(fl, n, i) || (others && has_key(others, n_others, key)))
+    if (uvlog_format_field_shadowed(fl, n, i) || (others && uvlog_format_fields_have(others, n_others, key)))
       continue;
     if (!o->first) uvlog_buf_putc(o->out, ',');
     o->first = 0;

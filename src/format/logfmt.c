@@ -21,7 +21,10 @@
  * decimal, doubles as field.c writes them with NaN, +Inf, -Inf for the
  * others, booleans true/false, a null value (or a NULL string) null.
  * Keys: each byte that is a space, '=', '"', below 0x20 or 0x7f becomes
- * '_'; an empty key is written as "_".
+ * '_'; an empty key is written as "_". Duplicates: a field named like a
+ * standard key (time, level, msg, truncated, category, trace_id, span_id)
+ * gets '_' in front ("_msg"); a constant field that a record field also
+ * names is left out; among the record's fields the later one wins.
  */
 #include <math.h>
 #include <string.h>
@@ -89,16 +92,22 @@ static void put_value(const uvlog_field_t *fl, uvlog_buf_t *out) {
   uvlog_buf_append(out, "null", 4);
 }
 
-static void put_sep(int *first, uvlog_buf_t *out) {
-  if (!*first) uvlog_buf_putc(out, ' ');
-  *first = 0;
+static int is_reserved(const char *const *reserved, const char *key) {
+  for (; reserved && *reserved; reserved++)
+    if (strcmp(*reserved, key) == 0) return 1;
+  return 0;
 }
 
-void uvlog_format_kv_fields(const uvlog_field_t *fields, size_t n, int *first, uvlog_buf_t *out) {
+void uvlog_format_kv_fields(const uvlog_field_t *fields, size_t n, uvlog_kv_t *kv, uvlog_buf_t *out) {
   for (size_t i = 0; i < n; i++) {
-    if (uvlog_format_field_shadowed(fields, n, i)) continue;
-    put_sep(first, out);
-    put_key(fields[i].key, out);
+    const char *key = fields[i].key ? fields[i].key : "";
+    if (uvlog_format_field_shadowed(fields, n, i) ||
+        (kv->winners && uvlog_format_fields_have(kv->winners, kv->n_winners, key)))
+      continue;
+    if (!kv->first) uvlog_buf_putc(out, ' ');
+    kv->first = 0;
+    if (is_reserved(kv->reserved, key)) uvlog_buf_putc(out, '_');
+    put_key(key, out);
     uvlog_buf_putc(out, '=');
     put_value(&fields[i], out);
   }
@@ -112,8 +121,9 @@ static void put_pair(const char *key, const char *s, size_t n, uvlog_buf_t *out)
 }
 
 void uvlog_format_logfmt(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog_buf_t *out) {
+  static const char *const std_keys[] = {"time", "level", "msg", "truncated", "category",
+                                         "trace_id", "span_id", NULL};
   (void)f;
-  int first = 0;
   uvlog_buf_append(out, "time=", 5);
   uvlog_format_rfc3339_utc(e->ts_ns, out);
   uvlog_buf_append(out, " level=", 7);
@@ -127,7 +137,9 @@ void uvlog_format_logfmt(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvl
     uvlog_buf_append(out, " span_id=", 9);
     uvlog_format_hex(e->span_id, sizeof e->span_id, out);
   }
-  if (e->resource) uvlog_format_kv_fields(e->resource, e->n_resource, &first, out);
-  if (e->fields) uvlog_format_kv_fields(e->fields, e->n_fields, &first, out);
+  uvlog_kv_t kv = {0, std_keys, e->fields, e->fields ? e->n_fields : 0};
+  if (e->resource) uvlog_format_kv_fields(e->resource, e->n_resource, &kv, out);
+  kv.winners = NULL;
+  if (e->fields) uvlog_format_kv_fields(e->fields, e->n_fields, &kv, out);
   uvlog_buf_putc(out, '\n');
 }

@@ -103,8 +103,8 @@ static void put_escaped(uvlog_buf_t *out, const char *s) {
 }
 
 static void put_fields(const uvlog_field_t *fl, size_t n, uvlog_buf_t *out) {
-  int first = 1;
-  if (fl) uvlog_format_kv_fields(fl, n, &first, out);
+  uvlog_kv_t kv = {1, NULL, NULL, 0};
+  if (fl) uvlog_format_kv_fields(fl, n, &kv, out);
 }
 
 /* One conversion (not the level), unpadded. */
