@@ -6,6 +6,7 @@
  *   uvlog/sink.h       formats, and the API for writing your own sink
  *   uvlog/sinks.h      the built-in sinks (stderr, file, syslog, TCP) and
  *                      their options
+ *   uvlog/fields.h     structured logging: typed fields, contexts, trace ids
  *   uvlog/loop.h       the monitor of an application's uv loop (lag,
  *                      utilization, stalls) and Prometheus metrics
  *   uvlog/private.h    the machinery behind the log macros (not an API)
@@ -103,6 +104,8 @@ UVLOG_EXPORT int uvlog_level_to_syslog(uvlog_level_t level);
 
 typedef struct uvlog_s uvlog_t;
 typedef struct uvlog_sink_s uvlog_sink_t;
+/* An immutable, reference-counted set of fields (uvlog/fields.h). */
+typedef struct uvlog_ctx uvlog_ctx_t;
 
 typedef enum uvlog_overflow {
   /* The record is counted and the caller returns UVLOG_EAGAIN at once; when
@@ -341,6 +344,7 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
 #include "uvlog/sink.h"
 #include "uvlog/sinks.h"
 #include "uvlog/loop.h"
+#include "uvlog/fields.h"
 
 #ifdef __cplusplus
 }

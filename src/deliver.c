@@ -124,6 +124,7 @@ int uvlog__drain(uvlog_t *log) {
     }
   }
   if (n) uvlog__deliver(log, log->batch, n);
+  uvlog__fbatch_end(&log->fbatch); /* the batch's contexts (fieldbatch.c) */
   ring_release(&log->ring, pos);
   log->pos = pos;
   /* relaxed: a tally. */
@@ -215,4 +216,5 @@ void uvlog__free_batch(uvlog_t *log) {
   log->batch = NULL;
   log->msg_off = log->text_off = NULL;
   uvlog_buf_free(&log->scratch);
+  uvlog__fbatch_free(&log->fbatch);
 }

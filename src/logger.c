@@ -217,6 +217,7 @@ void uvlog_logger_destroy(uvlog_t *log) {
   /* After close (which may start a never-started logger, registering it);
    * waits for an atexit handler that is closing loggers. */
   uvlog__registry_remove(log);
+  uvlog__resource_free(log);
   pthread_mutex_destroy(&log->level_mu);
   pthread_mutex_destroy(&log->mu);
   pthread_cond_destroy(&log->cv);

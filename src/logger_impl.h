@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "buf.h"
+#include "fieldbatch.h"
 #include "logger.h"
 #include "ring.h"
 #include "sink.h"
@@ -123,6 +124,11 @@ struct uvlog_s {
   size_t *msg_off;             /* per entry: offset into scratch or SIZE_MAX */
   size_t *text_off;            /* per rendered entry: offset into a sink's out */
   uvlog_buf_t scratch;         /* messages that are not plain ring bytes */
+  uvlog_fbatch_t fbatch;       /* the batch's field arrays and contexts (fieldbatch.c) */
+
+  /* The constant fields (uvlog_logger_set_resource()): set under mu before
+   * start, read by the listener (decode.c), freed by destroy. */
+  uvlog_ctx_t *resource;
 };
 
 /* Values of `parked` (listener.c, THE WAKE-UP HANDSHAKE). */
@@ -139,5 +145,7 @@ void uvlog__wake(uvlog_t *log);              /* uv_async_send, safely */
 int uvlog__on_listener(const uvlog_t *log);  /* the calling thread is log's listener */
 /* logger.c */
 void uvlog__recompute_level(uvlog_t *log);
+/* context.c: drops the constant fields (destroy). */
+void uvlog__resource_free(uvlog_t *log);
 
 #endif /* UVLOG_LOGGER_IMPL_H */
