@@ -13,6 +13,7 @@
 
 #include "format/format_util.h"
 #include "format_fixture.h"
+#include "format_grammar.h"
 
 #define N_FIELDS 80
 #define BIG (1u << 20)
@@ -111,39 +112,6 @@ Test(format_fields_bounds, json_every_preset, .init = build) {
   free(big);
 }
 
-/* A logfmt tokenizer: key=value pairs split by one space; a value is bare
- * (no space, '"' or '=') or quoted with backslash escapes. Returns the
- * number of pairs, or -1 if the line does not follow the grammar. */
-static int logfmt_pairs(const char *s, size_t len) {
-  size_t i = 0;
-  int n = 0;
-  len--; /* the '\n' */
-  while (i < len) {
-    size_t k = i;
-    while (i < len && s[i] != '=' && s[i] != ' ' && s[i] != '"' && (unsigned char)s[i] > ' ') i++;
-    if (i == k || i == len || s[i] != '=') return -1;
-    i++;
-    if (i < len && s[i] == '"') {
-      for (i++; i < len && s[i] != '"'; i++) {
-        if ((unsigned char)s[i] < ' ') return -1;
-        if (s[i] == '\\') i++;
-      }
-      if (i >= len) return -1;
-      i++;
-    } else {
-      size_t v = i;
-      while (i < len && s[i] != ' ') {
-        if (s[i] == '"' || s[i] == '=' || (unsigned char)s[i] < ' ') return -1;
-        i++;
-      }
-      if (i == v) return -1;
-    }
-    n++;
-    if (i < len && s[i++] != ' ') return -1;
-  }
-  return n;
-}
-
 Test(format_fields_bounds, logfmt_and_text, .init = build) {
   uvlog_format_options_t fo = ff_options(UVLOG_FORMAT_LOGFMT);
   uvlog_entry_t e = hostile_entry();
@@ -152,50 +120,16 @@ Test(format_fields_bounds, logfmt_and_text, .init = build) {
   check_one_line(s, len);
   check_bounded(len);
   /* time level msg category trace_id span_id + the fields */
-  cr_expect_eq(logfmt_pairs(s, len), 6 + N_FIELDS, "logfmt grammar: %.200s", s);
+  cr_expect_eq(fg_logfmt_pairs(s, len), 6 + N_FIELDS, "logfmt grammar: %.200s", s);
   free(s);
   fo = ff_options(UVLOG_FORMAT_TEXT);
   fo.pattern = "%k";
   s = ff_render_len(&fo, &e, &len);
   check_one_line(s, len);
   check_bounded(len);
-  cr_expect_eq(logfmt_pairs(s, len), N_FIELDS);
+  cr_expect_eq(fg_logfmt_pairs(s, len), N_FIELDS);
   free(s);
   free(big);
-}
-
-/* RFC 5424 SD-ELEMENT grammar with UTF-8 values; returns the PARAM count or -1. */
-static int sd_params(const char *s, size_t len) {
-  const char *p = memmem(s, len, " [", 2);
-  if (!p) return -1;
-  const char *end = s + len;
-  p += 2;
-  const char *id = p;
-  while (p < end && *p != ' ' && *p != ']') p++;
-  if (p == id || p - id > 32) return -1;
-  int n = 0;
-  while (p < end && *p == ' ') {
-    const char *name = ++p;
-    while (p < end && *p != '=') {
-      unsigned char c = (unsigned char)*p;
-      if (c < 33 || c > 126 || c == ']' || c == '"' || c == ' ') return -1;
-      p++;
-    }
-    if (p == name || p - name > 32 || p + 1 >= end || p[1] != '"') return -1;
-    p += 2;
-    while (p < end && *p != '"') {
-      if (*p == ']') return -1;
-      if (*p == '\\') {
-        if (p + 1 >= end || (p[1] != '"' && p[1] != '\\' && p[1] != ']')) return -1;
-        p++;
-      }
-      p++;
-    }
-    if (p >= end) return -1;
-    p++;
-    n++;
-  }
-  return p < end && *p == ']' ? n : -1;
 }
 
 Test(format_fields_bounds, rfc5424_structured_data, .init = build) {
@@ -204,7 +138,7 @@ Test(format_fields_bounds, rfc5424_structured_data, .init = build) {
   size_t len;
   char *s = ff_render_len(&fo, &e, &len);
   check_bounded(len);
-  cr_expect_eq(sd_params(s, len), 2 + N_FIELDS, "SD grammar: %.300s", s);
+  cr_expect_eq(fg_sd_params(s, len), 2 + N_FIELDS, "SD grammar: %.300s", s);
   /* The SD part is UTF-8 (RFC 5424 PARAM-VALUE): well-formed throughout. */
   const unsigned char *u = memmem(s, len, " [", 2);
   const unsigned char *msg = memmem(s, len, "\"] msg", 6);
