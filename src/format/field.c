@@ -9,6 +9,10 @@
  * ones: n^2/2 string comparisons for n fields, which the record layout
  * bounds.
  *
+ * Scalars (integers, doubles, booleans) are written the same way by LOGFMT,
+ * TEXT's %k and RFC 5424 (decimal, "NaN"/"+Inf"/"-Inf", true/false); JSON
+ * uses the same writer for all but the non-finite doubles.
+ *
  * Doubles: the shortest of "%.15g", "%.16g", "%.17g" that strtod() reads
  * back to the same bits (17 digits always do), with the locale's decimal
  * separator replaced by '.', and ".0" added when it would otherwise read as
@@ -16,6 +20,7 @@
  * otherwise map the field as an integer on first sight). NaN and infinities are the caller's business
  * (each format says what it writes for them).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,5 +60,19 @@ void uvlog_format_hex(const uint8_t *p, size_t n, uvlog_buf_t *out) {
   for (size_t i = 0; i < n; i++) {
     char two[2] = {hex[p[i] >> 4], hex[p[i] & 0xf]};
     uvlog_buf_append(out, two, 2);
+  }
+}
+
+int uvlog_format_scalar(const uvlog_field_t *fl, uvlog_buf_t *out) {
+  switch (fl->type) {
+  case UVLOG_FIELD_INT: fmt_put_i64(out, fl->v.i); return 1;
+  case UVLOG_FIELD_UINT: fmt_put_u64(out, fl->v.u); return 1;
+  case UVLOG_FIELD_DOUBLE:
+    if (isnan(fl->v.d)) uvlog_buf_append(out, "NaN", 3);
+    else if (isinf(fl->v.d)) uvlog_buf_puts(out, fl->v.d > 0 ? "+Inf" : "-Inf");
+    else uvlog_format_double(fl->v.d, out);
+    return 1;
+  case UVLOG_FIELD_BOOL: uvlog_buf_puts(out, fl->v.b ? "true" : "false"); return 1;
+  default: return 0; /* strings and null: the format's own business */
   }
 }

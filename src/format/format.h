@@ -126,6 +126,9 @@ int uvlog_format_field_shadowed(const uvlog_field_t *fields, size_t n, size_t i)
 /* Appends the shortest decimal form of a finite double that reads back to
  * the same value ("%.15g".."%.17g", '.' whatever the locale). */
 void uvlog_format_double(double d, uvlog_buf_t *out);
+/* Appends an INT, UINT, DOUBLE (NaN, +Inf, -Inf for the non-finite ones)
+ * or BOOL field's value and returns 1; returns 0 for STR and NULL. */
+int uvlog_format_scalar(const uvlog_field_t *fl, uvlog_buf_t *out);
 /* Appends n bytes as 2n lower-case hex digits. */
 void uvlog_format_hex(const uint8_t *p, size_t n, uvlog_buf_t *out);
 /* 1 if a field of fields[0..n) has the key `key`. */

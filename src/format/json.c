@@ -228,26 +228,12 @@ static int reserved(const jobj_t *o, const char *key) {
   return o->group == UVLOG_JG_TOP && o->f->json->ecs_version && strcmp(key, "ecs.version") == 0;
 }
 
+/* NaN and infinities are null (JSON has no other spelling every parser
+ * accepts), so is a NULL string. */
 static void put_field_value(const uvlog_field_t *fl, uvlog_buf_t *out) {
-  switch (fl->type) {
-  case UVLOG_FIELD_STR:
-    if (fl->v.str.ptr) {
-      json_string_n(fl->v.str.ptr, fl->v.str.len, out);
-      return;
-    }
-    break;
-  case UVLOG_FIELD_INT: fmt_put_i64(out, fl->v.i); return;
-  case UVLOG_FIELD_UINT: fmt_put_u64(out, fl->v.u); return;
-  case UVLOG_FIELD_DOUBLE:
-    if (isfinite(fl->v.d)) {
-      uvlog_format_double(fl->v.d, out);
-      return;
-    }
-    break; /* NaN, infinities: null */
-  case UVLOG_FIELD_BOOL: uvlog_buf_puts(out, fl->v.b ? "true" : "false"); return;
-  case UVLOG_FIELD_NULL: break;
-  }
-  uvlog_buf_append(out, "null", 4);
+  if (fl->type == UVLOG_FIELD_STR && fl->v.str.ptr) json_string_n(fl->v.str.ptr, fl->v.str.len, out);
+  else if ((fl->type == UVLOG_FIELD_DOUBLE && !isfinite(fl->v.d)) || !uvlog_format_scalar(fl, out))
+    uvlog_buf_append(out, "null", 4);
 }
 
 /* fields[0..n) into object o; `others` (the record's fields when they share

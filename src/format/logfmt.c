@@ -26,7 +26,6 @@
  * gets '_' in front ("_msg"); a constant field that a record field also
  * names is left out; among the record's fields the later one wins.
  */
-#include <math.h>
 #include <string.h>
 
 #include "format.h"
@@ -72,24 +71,8 @@ static void put_key(const char *k, uvlog_buf_t *out) {
 }
 
 static void put_value(const uvlog_field_t *fl, uvlog_buf_t *out) {
-  switch (fl->type) {
-  case UVLOG_FIELD_STR:
-    if (fl->v.str.ptr) {
-      put_str_value(fl->v.str.ptr, fl->v.str.len, out);
-      return;
-    }
-    break; /* a NULL string is null */
-  case UVLOG_FIELD_INT: fmt_put_i64(out, fl->v.i); return;
-  case UVLOG_FIELD_UINT: fmt_put_u64(out, fl->v.u); return;
-  case UVLOG_FIELD_DOUBLE:
-    if (isnan(fl->v.d)) uvlog_buf_append(out, "NaN", 3);
-    else if (isinf(fl->v.d)) uvlog_buf_puts(out, fl->v.d > 0 ? "+Inf" : "-Inf");
-    else uvlog_format_double(fl->v.d, out);
-    return;
-  case UVLOG_FIELD_BOOL: uvlog_buf_puts(out, fl->v.b ? "true" : "false"); return;
-  case UVLOG_FIELD_NULL: break;
-  }
-  uvlog_buf_append(out, "null", 4);
+  if (fl->type == UVLOG_FIELD_STR && fl->v.str.ptr) put_str_value(fl->v.str.ptr, fl->v.str.len, out);
+  else if (!uvlog_format_scalar(fl, out)) uvlog_buf_append(out, "null", 4); /* null, NULL string */
 }
 
 static int is_reserved(const char *const *reserved, const char *key) {

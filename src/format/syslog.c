@@ -29,7 +29,6 @@
  *   Local time (localtime_r, cached per second and thread), English month
  *   abbreviation, day padded with a space, no year, no hostname; MSG raw.
  */
-#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -96,21 +95,10 @@ static void sd_escape(const char *str, size_t n, uvlog_buf_t *out) {
   }
 }
 
+/* null and a NULL string: the empty value. */
 static void sd_value(const uvlog_field_t *fl, uvlog_buf_t *out) {
-  switch (fl->type) {
-  case UVLOG_FIELD_STR:
-    if (fl->v.str.ptr) sd_escape(fl->v.str.ptr, fl->v.str.len, out);
-    break;
-  case UVLOG_FIELD_INT: fmt_put_i64(out, fl->v.i); break;
-  case UVLOG_FIELD_UINT: fmt_put_u64(out, fl->v.u); break;
-  case UVLOG_FIELD_DOUBLE:
-    if (isnan(fl->v.d)) uvlog_buf_append(out, "NaN", 3);
-    else if (isinf(fl->v.d)) uvlog_buf_puts(out, fl->v.d > 0 ? "+Inf" : "-Inf");
-    else uvlog_format_double(fl->v.d, out);
-    break;
-  case UVLOG_FIELD_BOOL: uvlog_buf_puts(out, fl->v.b ? "true" : "false"); break;
-  case UVLOG_FIELD_NULL: break;
-  }
+  if (fl->type == UVLOG_FIELD_STR && fl->v.str.ptr) sd_escape(fl->v.str.ptr, fl->v.str.len, out);
+  else uvlog_format_scalar(fl, out);
 }
 
 static void sd_hex_param(const char *name, const uint8_t *p, size_t n, uvlog_buf_t *out) {
