@@ -37,10 +37,9 @@ void uvlog__decode(uvlog_t *log, const uvlog_rec_t *rec, uvlog_buf_t *scratch,
   e->tid = rec->tid;
   e->level = rec->level < UVLOG_LEVEL_COUNT ? (uvlog_level_t)rec->level : UVLOG_LEVEL_CRITICAL;
   uvlog_ctx_t *ctx = NULL;
-  if (rec->flags & REC_F_CTX) {
-    memcpy(&ctx, data, sizeof ctx);
-    data += sizeof ctx;
-  }
+  if (rec->flags & REC_F_CTX) /* the last 8 bytes (record.h); relaxed: ring_peek's acquire */
+    memcpy(&ctx, (const unsigned char *)rec + atomic_load_explicit(&rec->len, memory_order_relaxed) -
+                     sizeof ctx, sizeof ctx);
   if (rec->flags & REC_F_RTSITE) {
     rec_rtsite_t rs;
     memcpy(&rs, data, sizeof rs);

@@ -135,21 +135,28 @@ static inline const uvlog_ctx_t *call_ctx(const uvlog_ctx_t *ctx) {
   return ctx ? ctx : uvlog__thread_ctx;
 }
 
-/* Where a record's data after the context pointer starts (record.h). */
-static inline unsigned char *payload(uvlog_rec_t *rec) {
-  return rec->data + ((rec->flags & REC_F_CTX) ? sizeof(void *) : 0);
+/* Stores the context pointer in the last 8 bytes of the claimed record
+ * (record.h: REC_F_CTX), with the record's reference, dropped by the
+ * listener after delivery (fieldbatch.c). At the end and out of line, so
+ * that a record without a context pays one test and its data keeps a
+ * fixed offset. The claimed size is our own store (ring_claim, negated). */
+static __attribute__((noinline, cold)) void attach_ctx(uvlog_rec_t *rec, const uvlog_ctx_t *ctx) {
+  int32_t size = -atomic_load_explicit(&rec->len, memory_order_relaxed);
+  uvlog__ctx_ref(ctx);
+  memcpy((unsigned char *)rec + size - sizeof ctx, &ctx, sizeof ctx);
+  rec->flags = REC_F_CTX;
 }
 
 /* Claims a record with `bytes` of data (plus the pointer to `ctx`, if not
- * NULL: stored first, with a reference taken) and fills its header (type
- * REC_TEXT, no site). The overflow policy: drop and count in DROP mode, on
+ * NULL: stored last, with a reference taken) and fills its header (type
+ * REC_TEXT, no site, msg_len = bytes). The overflow policy: drop and count in DROP mode, on
  * the listener thread, and in a re-entrant call; else wait. */
 static inline __attribute__((always_inline)) int claim(uvlog_t *log, uvlog_level_t level,
                                                        uint64_t ts, size_t bytes, int nested,
                                                        const uvlog_ctx_t *ctx,
                                                        uvlog_rec_t **out) {
-  if (ctx) bytes += sizeof(void *);
-  int rc = ring_claim(&log->ring, REC_HEADER_SIZE + bytes, out);
+  size_t total = REC_HEADER_SIZE + bytes + (ctx ? sizeof(void *) : 0);
+  int rc = ring_claim(&log->ring, total, out);
   if (UVLOG_UNLIKELY(rc != RING_OK)) {
     if (rc == RING_CLOSED) return UVLOG_ECLOSED;
     if (rc != RING_FULL) return UVLOG_EINVAL;
@@ -161,7 +168,7 @@ static inline __attribute__((always_inline)) int claim(uvlog_t *log, uvlog_level
       count_drop(log, level);
       return UVLOG_EAGAIN;
     }
-    rc = claim_blocking(log, level, REC_HEADER_SIZE + bytes, out);
+    rc = claim_blocking(log, level, total, out);
     if (rc) return rc;
   }
   uvlog_rec_t *rec = *out;
@@ -170,13 +177,8 @@ static inline __attribute__((always_inline)) int claim(uvlog_t *log, uvlog_level
   rec->ts = ts;
   rec->tid = uvlog__tid();
   rec->msg_len = (uint32_t)bytes;
-  if (ctx) {
-    /* The record's reference, dropped by the listener after delivery
-     * (fieldbatch.c); taken once the claim can no longer fail. */
-    uvlog__ctx_ref(ctx);
-    memcpy(rec->data, &ctx, sizeof ctx);
-    rec->flags = REC_F_CTX;
-  }
+  /* Taken once the claim can no longer fail: a dropped record holds none. */
+  if (UVLOG_UNLIKELY(ctx != NULL)) attach_ctx(rec, ctx);
   return 0;
 }
 
@@ -272,14 +274,13 @@ static inline void put_fields(uvlog_t *log, uvlog_rec_t *rec, const fb_call_t *f
   }
 }
 
-/* Stores the run-time call site first in the data (after the context). */
+/* Stores the run-time call site first in the data. */
 static inline unsigned char *put_rtsite(uvlog_rec_t *rec, const char *file, const char *func,
                                         int line) {
   rec_rtsite_t rs = {file, func, line, 0};
-  unsigned char *dst = payload(rec);
   rec->flags |= REC_F_RTSITE;
-  memcpy(dst, &rs, sizeof rs);
-  return dst + sizeof rs;
+  memcpy(rec->data, &rs, sizeof rs);
+  return rec->data + sizeof rs;
 }
 
 /* `len` bytes of text with a static site (or a run-time one if site is
@@ -300,7 +301,7 @@ static int text_record(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *si
     leave(nested);
     return rc;
   }
-  unsigned char *dst = site ? payload(rec) : put_rtsite(rec, file, func, line);
+  unsigned char *dst = site ? rec->data : put_rtsite(rec, file, func, line);
   rec->site = site;
   rec->msg_len = (uint32_t)keep;
   if (keep) memcpy(dst, text, keep);
@@ -437,14 +438,15 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
 
   uvlog_rec_t *rec;
   int nested = enter();
-  int rc = claim(log, level, ts, size, nested, uvlog__thread_ctx, &rec);
+  const uvlog_ctx_t *ctx = uvlog__thread_ctx;
+  int rc = claim(log, level, ts, size, nested, ctx, &rec);
   if (rc) {
     leave(nested);
     return rc;
   }
   rec->type = REC_DEFERRED;
   rec->site = site;
-  uvlog__deferred_encode(plan, vals, site->nargs, lens, payload(rec));
+  uvlog__deferred_encode(plan, vals, site->nargs, lens, rec->data);
   commit(log, rec, level, nested);
   leave(nested);
   return 0;
@@ -479,7 +481,8 @@ int uvlog_log_kv(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   uvlog__fb_from_site(&fb, site, vals, log->max_record);
   uvlog_rec_t *rec;
   int nested = enter();
-  int rc = claim(log, level, ts, fb.size, nested, call_ctx(ctx), &rec);
+  ctx = call_ctx(ctx);
+  int rc = claim(log, level, ts, fb.size, nested, ctx, &rec);
   if (rc) {
     leave(nested);
     return rc;
@@ -487,7 +490,7 @@ int uvlog_log_kv(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   rec->type = REC_KV;
   rec->site = site;
   rec->msg_len = 0;
-  put_fields(log, rec, &fb, payload(rec));
+  put_fields(log, rec, &fb, rec->data);
   commit(log, rec, level, nested);
   leave(nested);
   return 0;

@@ -32,11 +32,13 @@
  *                 is the message, written as it is; the data is the
  *                 field block (REC_F_FIELDS is set) and msg_len is 0
  * Optional parts, at the start of the data, in this order:
- *   REC_F_CTX     8 bytes: a uvlog_ctx_t * the record holds a reference
- *                 to; the listener drops it after delivery (fieldbatch.c)
  *   REC_F_RTSITE  (below)
  *   REC_F_FIELDS  the record's own fields, a field block (fieldrec.h);
  *                 the message (text or encoded arguments) follows it
+ * and at the very end of the record (its last 8 bytes, after the rounding
+ * to 8, so the data keeps a fixed offset):
+ *   REC_F_CTX     a uvlog_ctx_t * the record holds a reference to; the
+ *                 listener drops it after delivery (fieldbatch.c)
  * Flags:
  *   REC_F_RTSITE     the data starts with a rec_rtsite_t (file, func, line
  *                    given at run time: uvlog_log()); `site` is NULL and

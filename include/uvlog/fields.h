@@ -99,64 +99,55 @@
  * The key and string bytes are not copied by the constructor: they are
  * read by the call you pass the array to. */
 
-/** A string field: `s` up to its NUL; NULL gives a null field. */
-static inline uvlog_field_t uvlog_field_str(const char *key, const char *s) {
+/* (A field with its key and type, its value zero.) */
+static inline uvlog_field_t uvlog__field(const char *key, uvlog_field_type_t type) {
   uvlog_field_t f;
   f.key = key;
-  f.type = s ? UVLOG_FIELD_STR : UVLOG_FIELD_NULL;
-  f.v.str.ptr = s;
+  f.type = type;
+  f.v.str.ptr = NULL;
   f.v.str.len = 0;
-  if (s) while (s[f.v.str.len]) f.v.str.len++;
   return f;
 }
 /** A string field of `len` bytes at `s` (no NUL needed); NULL gives a null field. */
 static inline uvlog_field_t uvlog_field_strn(const char *key, const char *s, size_t len) {
-  uvlog_field_t f;
-  f.key = key;
-  f.type = s ? UVLOG_FIELD_STR : UVLOG_FIELD_NULL;
+  uvlog_field_t f = uvlog__field(key, s ? UVLOG_FIELD_STR : UVLOG_FIELD_NULL);
   f.v.str.ptr = s;
   f.v.str.len = s ? len : 0;
   return f;
 }
+/** A string field: `s` up to its NUL; NULL gives a null field. */
+static inline uvlog_field_t uvlog_field_str(const char *key, const char *s) {
+  size_t len = 0;
+  if (s) while (s[len]) len++;
+  return uvlog_field_strn(key, s, len);
+}
 /** A signed 64-bit field. */
 static inline uvlog_field_t uvlog_field_int(const char *key, int64_t v) {
-  uvlog_field_t f;
-  f.key = key;
-  f.type = UVLOG_FIELD_INT;
+  uvlog_field_t f = uvlog__field(key, UVLOG_FIELD_INT);
   f.v.i = v;
   return f;
 }
 /** An unsigned 64-bit field. */
 static inline uvlog_field_t uvlog_field_uint(const char *key, uint64_t v) {
-  uvlog_field_t f;
-  f.key = key;
-  f.type = UVLOG_FIELD_UINT;
+  uvlog_field_t f = uvlog__field(key, UVLOG_FIELD_UINT);
   f.v.u = v;
   return f;
 }
 /** A double field (NaN and infinities allowed: each format says how it writes them). */
 static inline uvlog_field_t uvlog_field_double(const char *key, double v) {
-  uvlog_field_t f;
-  f.key = key;
-  f.type = UVLOG_FIELD_DOUBLE;
+  uvlog_field_t f = uvlog__field(key, UVLOG_FIELD_DOUBLE);
   f.v.d = v;
   return f;
 }
 /** A bool field (any non-zero `v` is true). */
 static inline uvlog_field_t uvlog_field_bool(const char *key, int v) {
-  uvlog_field_t f;
-  f.key = key;
-  f.type = UVLOG_FIELD_BOOL;
+  uvlog_field_t f = uvlog__field(key, UVLOG_FIELD_BOOL);
   f.v.b = v ? 1 : 0;
   return f;
 }
 /** A null field. */
 static inline uvlog_field_t uvlog_field_null(const char *key) {
-  uvlog_field_t f;
-  f.key = key;
-  f.type = UVLOG_FIELD_NULL;
-  f.v.u = 0;
-  return f;
+  return uvlog__field(key, UVLOG_FIELD_NULL);
 }
 
 /** The preformatting call with fields (and the function form of the _KV

@@ -288,18 +288,19 @@ static inline unsigned long long uvlog__v_ld(long double v) { /* never used: see
  * a string, and its uvlog_field_t (uvlog__fieldof_*, in uvlog/fields.h).
  * No association for other types: a compile-time error. */
 #ifndef __cplusplus
-#define UVLOG__FTAG(x) _Generic((x),                                                     \
-    _Bool: UVLOG__FT_BOOL, char: UVLOG__FT_INT, signed char: UVLOG__FT_INT,              \
-    short: UVLOG__FT_INT, int: UVLOG__FT_INT, long: UVLOG__FT_INT,                       \
-    long long: UVLOG__FT_INT, unsigned char: UVLOG__FT_UINT,                             \
-    unsigned short: UVLOG__FT_UINT, unsigned: UVLOG__FT_UINT,                            \
-    unsigned long: UVLOG__FT_UINT, unsigned long long: UVLOG__FT_UINT,                   \
-    float: UVLOG__FT_DOUBLE, double: UVLOG__FT_DOUBLE, long double: UVLOG__FT_DOUBLE,    \
-    char *: UVLOG__FT_STR, const char *: UVLOG__FT_STR,                                  \
-    signed char *: UVLOG__FT_STR, const signed char *: UVLOG__FT_STR,                    \
-    unsigned char *: UVLOG__FT_STR, const unsigned char *: UVLOG__FT_STR,                \
-    uvlog__fbool_t: UVLOG__FT_BOOL, uvlog__fnull_t: UVLOG__FT_NULL,                      \
-    const uvlog__fstrn_t *: UVLOG__FT_STRN)
+/* The one table of value types: each C type to one of the given results
+ * (int, unsigned, double, bool, string, UVLOG_F_BOOL, UVLOG_F_NULL,
+ * UVLOG_F_STRN). */
+#define UVLOG__FASSOC(i, u, d, b, s, fb, fn, sn)                                        \
+    _Bool: b, char: i, signed char: i, short: i, int: i, long: i, long long: i,          \
+    unsigned char: u, unsigned short: u, unsigned: u, unsigned long: u,                  \
+    unsigned long long: u, float: d, double: d, long double: d,                          \
+    char *: s, const char *: s, signed char *: s, const signed char *: s,                \
+    unsigned char *: s, const unsigned char *: s,                                        \
+    uvlog__fbool_t: fb, uvlog__fnull_t: fn, const uvlog__fstrn_t *: sn
+#define UVLOG__FTAG(x) _Generic((x), UVLOG__FASSOC(UVLOG__FT_INT, UVLOG__FT_UINT,         \
+    UVLOG__FT_DOUBLE, UVLOG__FT_BOOL, UVLOG__FT_STR, UVLOG__FT_BOOL, UVLOG__FT_NULL,      \
+    UVLOG__FT_STRN))
 #define UVLOG__FISSTR(x) (UVLOG__FTAG(x) == UVLOG__FT_STR || UVLOG__FTAG(x) == UVLOG__FT_STRN)
 
 static inline unsigned long long uvlog__fv_i(long long v) { return (unsigned long long)v; }
@@ -317,28 +318,11 @@ static inline unsigned long long uvlog__fv_n(uvlog__fnull_t n) {
   (void)n;
   return 0;
 }
-#define UVLOG__FVAL(x) _Generic((x),                                                     \
-    _Bool: uvlog__fv_i, char: uvlog__fv_i, signed char: uvlog__fv_i, short: uvlog__fv_i,  \
-    int: uvlog__fv_i, long: uvlog__fv_i, long long: uvlog__fv_i,                          \
-    unsigned char: uvlog__fv_u, unsigned short: uvlog__fv_u, unsigned: uvlog__fv_u,       \
-    unsigned long: uvlog__fv_u, unsigned long long: uvlog__fv_u,                          \
-    float: uvlog__fv_d, double: uvlog__fv_d, long double: uvlog__fv_d,                    \
-    char *: uvlog__fv_p, const char *: uvlog__fv_p, signed char *: uvlog__fv_p,           \
-    const signed char *: uvlog__fv_p, unsigned char *: uvlog__fv_p,                       \
-    const unsigned char *: uvlog__fv_p, uvlog__fbool_t: uvlog__fv_b,                      \
-    uvlog__fnull_t: uvlog__fv_n, const uvlog__fstrn_t *: uvlog__fv_p)(x)
-#define UVLOG__FIELDOF(k, x) _Generic((x),                                               \
-    _Bool: uvlog__fieldof_b, char: uvlog__fieldof_i, signed char: uvlog__fieldof_i,       \
-    short: uvlog__fieldof_i, int: uvlog__fieldof_i, long: uvlog__fieldof_i,               \
-    long long: uvlog__fieldof_i, unsigned char: uvlog__fieldof_u,                         \
-    unsigned short: uvlog__fieldof_u, unsigned: uvlog__fieldof_u,                         \
-    unsigned long: uvlog__fieldof_u, unsigned long long: uvlog__fieldof_u,                \
-    float: uvlog__fieldof_d, double: uvlog__fieldof_d, long double: uvlog__fieldof_d,     \
-    char *: uvlog__fieldof_s, const char *: uvlog__fieldof_s,                             \
-    signed char *: uvlog__fieldof_s, const signed char *: uvlog__fieldof_s,               \
-    unsigned char *: uvlog__fieldof_s, const unsigned char *: uvlog__fieldof_s,           \
-    uvlog__fbool_t: uvlog__fieldof_fb, uvlog__fnull_t: uvlog__fieldof_fn,                 \
-    const uvlog__fstrn_t *: uvlog__fieldof_sn)("" k, x)
+#define UVLOG__FVAL(x) _Generic((x), UVLOG__FASSOC(uvlog__fv_i, uvlog__fv_u, uvlog__fv_d, \
+    uvlog__fv_i, uvlog__fv_p, uvlog__fv_b, uvlog__fv_n, uvlog__fv_p))(x)
+#define UVLOG__FIELDOF(k, x) _Generic((x), UVLOG__FASSOC(uvlog__fieldof_i, uvlog__fieldof_u, \
+    uvlog__fieldof_d, uvlog__fieldof_b, uvlog__fieldof_s, uvlog__fieldof_fb,               \
+    uvlog__fieldof_fn, uvlog__fieldof_sn))("" k, x)
 
 /* UVLOG_FIELDS(): the array and its length. */
 #define UVLOG__FIELDS(...) UVLOG__FIELDS_(UVLOG__NKV(~, __VA_ARGS__), ~, __VA_ARGS__)
