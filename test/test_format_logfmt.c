@@ -74,6 +74,9 @@ Test(format_logfmt, numbers_bools_null) {
   expect_value(FF_DBL("k", 3.0), "k=3.0");
   expect_value(FF_DBL("k", -0.0), "k=-0.0");
   expect_value(FF_DBL("k", 1e300), "k=1e+300");
+  expect_value(FF_DBL("k", -5.0), "k=-5.0");
+  expect_value(FF_DBL("k", 999999999999999.0), "k=999999999999999.0"); /* fast path's last */
+  expect_value(FF_DBL("k", 1e15), "k=1e+15");                           /* printf's */
   expect_value(FF_DBL("k", 1.0 / 3.0), "k=0.3333333333333333");
   expect_value(FF_DBL("k", NAN), "k=NaN");
   expect_value(FF_DBL("k", INFINITY), "k=+Inf");

@@ -212,7 +212,7 @@ static int set_json_keys(uvlog_formatter_t *f, const uvlog_format_options_t *fo)
     const char *given = uvlog_json_keys_get(&fo->json_keys, i);
     if (!(f->json_key[i] = strdup(given ? given : f->json->name[i]))) return UVLOG_ENOMEM;
   }
-  return 0;
+  return uvlog_json_compile(f);
 }
 
 /* ---- formatter --------------------------------------------------------- */
@@ -260,7 +260,10 @@ void uvlog_formatter_destroy(uvlog_formatter_t *f) {
   free(f->procid);
   free(f->msgid);
   free(f->sd_id);
-  for (int i = 0; i < UVLOG_JK_COUNT; i++) free(f->json_key[i]);
+  for (int i = 0; i < UVLOG_JK_COUNT; i++) {
+    free(f->json_key[i]);
+    free(f->json_lit[i]);
+  }
   memset(f, 0, sizeof *f);
 }
 

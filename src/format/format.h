@@ -81,6 +81,9 @@ typedef struct uvlog_formatter {
   /* JSON */
   const uvlog_json_preset_def_t *json;  /* the preset (static) */
   char *json_key[UVLOG_JK_COUNT];       /* owned; "" = the item is left out */
+  char *json_lit[UVLOG_JK_COUNT];       /* owned: "\"<escaped key>\":" */
+  size_t json_lit_len[UVLOG_JK_COUNT];
+  unsigned char json_grp[UVLOG_JK_COUNT]; /* the object each item is written in */
   int json_preset;
   /* RFC 5424 */
   char *sd_id;                          /* owned, never NULL after init */
@@ -91,6 +94,10 @@ typedef struct uvlog_formatter {
  * UVLOG_ENOMEM. On error the formatter is left empty (safe to destroy). */
 int uvlog_formatter_init(uvlog_formatter_t *f, const uvlog_format_options_t *fo);
 void uvlog_formatter_destroy(uvlog_formatter_t *f);
+
+/* Precomputes f->json_lit and f->json_grp from f->json and f->json_key
+ * (json.c). 0 or UVLOG_ENOMEM. */
+int uvlog_json_compile(uvlog_formatter_t *f);
 
 /* 1 if two compiled formatters render every entry identically. */
 int uvlog_formatter_equal(const uvlog_formatter_t *a, const uvlog_formatter_t *b);

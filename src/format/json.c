@@ -115,11 +115,11 @@ typedef struct jobj {
   int first;
 } jobj_t;
 
-static void put_key(jobj_t *o, const char *key) {
+/* The separator, then item i's precompiled "key": */
+static void put_key(jobj_t *o, int i) {
   if (!o->first) uvlog_buf_putc(o->out, ',');
   o->first = 0;
-  json_string(key, o->out);
-  uvlog_buf_putc(o->out, ':');
+  uvlog_buf_append(o->out, o->f->json_lit[i], o->f->json_lit_len[i]);
 }
 
 /* The object item i is written in: its preset group, or the top level when
@@ -131,6 +131,22 @@ static int item_group(const uvlog_formatter_t *f, int i) {
   if (g == UVLOG_JG_FIELDS && !*f->json_key[UVLOG_JK_FIELDS]) return UVLOG_JG_TOP;
   if (g == UVLOG_JG_RESOURCE && !*f->json_key[UVLOG_JK_RESOURCE]) return UVLOG_JG_TOP;
   return g;
+}
+
+int uvlog_json_compile(uvlog_formatter_t *f) {
+  for (int i = 0; i < UVLOG_JK_COUNT; i++) {
+    uvlog_buf_t b = {0};
+    json_string(f->json_key[i], &b);
+    uvlog_buf_putc(&b, ':');
+    if (b.oom) {
+      uvlog_buf_free(&b);
+      return UVLOG_ENOMEM;
+    }
+    f->json_lit[i] = b.data;
+    f->json_lit_len[i] = b.len;
+    f->json_grp[i] = (unsigned char)item_group(f, i);
+  }
+  return 0;
 }
 
 static int sev_number(uvlog_level_t l) {
@@ -209,12 +225,11 @@ static void put_item_value(const jobj_t *o, const uvlog_entry_t *e, int i) {
 /* The standard items of object o->group. */
 static void put_items(jobj_t *o, const uvlog_entry_t *e) {
   for (int i = 0; i < UVLOG_JK_FIELDS; i++) {
-    const char *key = o->f->json_key[i];
-    if (!*key || item_group(o->f, i) != o->group || !item_present(o->f, e, i)) continue;
-    put_key(o, key);
+    if (!*o->f->json_key[i] || o->f->json_grp[i] != o->group || !item_present(o->f, e, i)) continue;
+    put_key(o, i);
     put_item_value(o, e, i);
     if (i == UVLOG_JK_LEVEL && o->f->json->ecs_version && o->group == UVLOG_JG_TOP) {
-      put_key(o, "ecs.version");
+      uvlog_buf_append(o->out, ",\"ecs.version\":", 15);
       json_string(o->f->json->ecs_version, o->out);
     }
   }
@@ -223,7 +238,8 @@ static void put_items(jobj_t *o, const uvlog_entry_t *e) {
 /* 1 if `key` is the name of a standard item of object `group`. */
 static int reserved(const jobj_t *o, const char *key) {
   for (int i = 0; i < UVLOG_JK_FIELDS; i++)
-    if (item_group(o->f, i) == o->group && *o->f->json_key[i] && strcmp(o->f->json_key[i], key) == 0)
+    if (o->f->json_key[i][0] == key[0] && o->f->json_grp[i] == o->group && key[0] &&
+        strcmp(o->f->json_key[i], key) == 0)
       return 1;
   return o->group == UVLOG_JG_TOP && o->f->json->ecs_version && strcmp(key, "ecs.version") == 0;
 }
@@ -256,8 +272,8 @@ static void put_fields(jobj_t *o, const uvlog_field_t *fl, size_t n, const uvlog
 
 /* The constant fields and the record's fields that belong in object o. */
 static void put_all_fields(jobj_t *o, const uvlog_entry_t *e) {
-  int res_here = item_group(o->f, UVLOG_JK_RESOURCE) == o->group;
-  int fields_here = item_group(o->f, UVLOG_JK_FIELDS) == o->group;
+  int res_here = o->f->json_grp[UVLOG_JK_RESOURCE] == o->group;
+  int fields_here = o->f->json_grp[UVLOG_JK_FIELDS] == o->group;
   const uvlog_field_t *rec = fields_here ? e->fields : NULL;
   size_t n_rec = e->fields ? e->n_fields : 0;
   if (res_here && e->resource) put_fields(o, e->resource, e->n_resource, rec, n_rec);
@@ -268,10 +284,10 @@ static void put_all_fields(jobj_t *o, const uvlog_entry_t *e) {
 static void put_object(jobj_t *top, const uvlog_entry_t *e, int key_index, int group) {
   const uvlog_formatter_t *f = top->f;
   uvlog_buf_t *out = top->out;
-  if (item_group(f, key_index) != group) return; /* inlined at the top */
+  if (f->json_grp[key_index] != group) return; /* inlined at the top */
   size_t mark = out->len;
   int was_first = top->first;
-  put_key(top, f->json_key[key_index]);
+  put_key(top, key_index);
   uvlog_buf_putc(out, '{');
   size_t inner = out->len;
   jobj_t o = {f, out, group, 1};
