@@ -251,18 +251,6 @@ void uvlog__report_drops(uvlog_t *log, int force) {
     log->quiet[i] = atomic_load_explicit(&log->dropped_by_level[i], memory_order_relaxed);
 }
 
-/* Two compiled formatters render every entry identically. */
-static int same_str(const char *a, const char *b) {
-  return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-static int same_format(const uvlog_formatter_t *a, const uvlog_formatter_t *b) {
-  return a->kind == b->kind && a->color == b->color && a->facility == b->facility &&
-         same_str(a->pattern, b->pattern) && same_str(a->app_name, b->app_name) &&
-         same_str(a->hostname, b->hostname) && same_str(a->procid, b->procid) &&
-         same_str(a->msgid, b->msgid);
-}
-
 int uvlog__alloc_batch(uvlog_t *log) {
   log->batch_cap = LISTENER_BATCH_RECORDS;
   log->batch = calloc(log->batch_cap, sizeof(*log->batch));
@@ -274,7 +262,7 @@ int uvlog__alloc_batch(uvlog_t *log) {
     if (!s->view) return UVLOG_ENOMEM;
     s->share = NULL;
     for (uvlog_sink_t *t = log->sinks; t != s && !s->share; t = t->next)
-      if (same_format(&t->fmt, &s->fmt)) s->share = t;
+      if (uvlog_formatter_equal(&t->fmt, &s->fmt)) s->share = t;
   }
   return 0;
 }
