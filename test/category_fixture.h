@@ -45,16 +45,22 @@ static inline uvlog_sink_t *catcap_sink(capture_t *c, uvlog_level_t level, const
   return s;
 }
 
-/* A logger at `level` with one unlimited catcap sink at TRACE (not started). */
-static inline uvlog_t *catcap_logger(capture_t *c, uvlog_level_t level) {
+/* A logger at `level` with one unlimited catcap sink at `sink_level` (not
+ * started). */
+static inline uvlog_t *catcap_logger_at(capture_t *c, uvlog_level_t level, uvlog_level_t sink_level) {
   uvlog_options_t o;
   uvlog_options_init(&o);
   o.level = level;
   o.atexit_close = 0;
   uvlog_t *log = NULL;
   cr_assert_eq(uvlog_logger_create(&log, &o), 0);
-  cr_assert_eq(uvlog_sink_add(log, catcap_sink(c, UVLOG_LEVEL_TRACE, NULL)), 0);
+  cr_assert_eq(uvlog_sink_add(log, catcap_sink(c, sink_level, NULL)), 0);
   return log;
+}
+
+/* The same with the sink at TRACE. */
+static inline uvlog_t *catcap_logger(capture_t *c, uvlog_level_t level) {
+  return catcap_logger_at(c, level, UVLOG_LEVEL_TRACE);
 }
 
 #endif /* UVLOG_TEST_CATEGORY_FIXTURE_H */

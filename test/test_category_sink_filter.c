@@ -42,13 +42,7 @@ Test(category_sink_filter, effective_level_counts_only_sinks_that_take_it) {
   capture_t info, trace;
   capture_init(&info);
   capture_init(&trace);
-  uvlog_options_t o;
-  uvlog_options_init(&o);
-  o.level = UVLOG_LEVEL_TRACE;
-  o.atexit_close = 0;
-  uvlog_t *log = NULL;
-  cr_assert_eq(uvlog_logger_create(&log, &o), 0);
-  cr_assert_eq(uvlog_sink_add(log, catcap_sink(&info, UVLOG_LEVEL_INFO, NULL)), 0);
+  uvlog_t *log = catcap_logger_at(&info, UVLOG_LEVEL_TRACE, UVLOG_LEVEL_INFO);
   uvlog_t *db = NULL, *http = NULL;
   cr_assert_eq(uvlog_category_get(log, "http", &http), 0);
   cr_assert_eq(uvlog_sink_add(log, catcap_sink(&trace, UVLOG_LEVEL_TRACE, "db")), 0);
