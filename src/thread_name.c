@@ -7,7 +7,8 @@
  * thread). tid -> name. A thread that named itself gets a pthread key whose
  * destructor, when the thread exits, marks its entry dead with the time
  * instead of removing it: its records still in a ring keep their name. A
- * dead entry is pruned a minute later. Every change bumps reg_gen.
+ * dead entry is pruned a minute later. Every change bumps reg_gen. A
+ * fork() handler keeps reg_mu from staying locked in the child.
  *
  * THE CACHE (listener only, one per logger: log->tnames). tid -> what the
  * registry said (copied) and the thread's OS name, read from
@@ -53,7 +54,7 @@ static reg_entry_t *reg;
 static size_t reg_n, reg_cap;
 static _Atomic uint64_t reg_gen;     /* release on change, acquire by the caches */
 static pthread_key_t exit_key;
-static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
+static pthread_once_t reg_once = PTHREAD_ONCE_INIT;
 
 static int64_t wall_ns(void) {
   struct timespec ts;
@@ -92,7 +93,16 @@ static void on_thread_exit(void *unused) {
   reg_changed();
 }
 
-static void exit_key_make(void) { pthread_key_create(&exit_key, on_thread_exit); }
+/* fork(): the child's reg_mu must not stay locked by a thread (the listener,
+ * a namer) that does not exist in the child. */
+static void reg_lock(void) { pthread_mutex_lock(&reg_mu); }
+static void reg_unlock(void) { pthread_mutex_unlock(&reg_mu); }
+
+/* Once, before the registry's first use by a namer or a listener. */
+static void reg_init(void) {
+  pthread_key_create(&exit_key, on_thread_exit);
+  pthread_atfork(reg_lock, reg_unlock, reg_unlock);
+}
 
 static int name_ok(const char *name, size_t len) {
   if (len == 0 || len > UVLOG_THREAD_NAME_MAX) return 0;
@@ -124,7 +134,7 @@ static int reg_set(uint32_t tid, const char *name, size_t len) {
 int uvlog_thread_set_name(const char *name) {
   size_t len = name ? strnlen(name, UVLOG_THREAD_NAME_MAX + 1) : 0;
   if (name && !name_ok(name, len)) return UVLOG_EINVAL;
-  pthread_once(&exit_once, exit_key_make);
+  pthread_once(&reg_once, reg_init);
   uint32_t tid = uvlog__tid();
   pthread_mutex_lock(&reg_mu);
   reg_prune(wall_ns());
@@ -237,6 +247,7 @@ static tn_slot_t *cache_slot(uvlog_tnames_t *t, uint32_t tid, uint64_t pos) {
 
 static uvlog_tnames_t *cache_get(uvlog_t *log) {
   if (log->tnames) return log->tnames;
+  pthread_once(&reg_once, reg_init);
   uvlog_tnames_t *t = calloc(1, sizeof(*t));
   if (!t || cache_reset(t, CACHE_MIN, log->pos)) {
     free(t ? t->old : NULL);
