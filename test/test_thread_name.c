@@ -79,3 +79,27 @@ Test(thread_name, bad_names) {
   cr_assert_eq(uvlog_thread_set_name("caf\xc3\xa9 #1"), 0, "UTF-8 and punctuation are fine");
   cr_assert_eq(uvlog_thread_set_name(NULL), 0);
 }
+
+/* The listener caches an OS name and reads it again at most once a second:
+ * a pthread_setname_np() after the first record shows within seconds. */
+Test(thread_name, os_rename_is_seen) {
+  capture_t c;
+  capture_init(&c);
+  catcap_threads = 1;
+  uvlog_t *log = catcap_logger(&c, UVLOG_LEVEL_INFO);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  pthread_setname_np(pthread_self(), "before");
+  UVLOG_INFO_TO(log, "one %d", 1);
+  cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
+  cr_assert_eq(capture_count(&c, "-|before|INFO|one 1"), 1);
+  pthread_setname_np(pthread_self(), "after");
+  double t0 = test_now_s();
+  while (capture_count(&c, "|after|") == 0 && test_now_s() - t0 < 30) {
+    UVLOG_INFO_TO(log, "again %d", 2);
+    cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
+    test_sleep_ms(20);
+  }
+  cr_assert_gt(capture_count(&c, "-|after|INFO|again 2"), 0);
+  uvlog_logger_destroy(log);
+  capture_free(&c);
+}
