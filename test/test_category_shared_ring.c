@@ -107,3 +107,42 @@ Test(category_shared_ring, default_logger_may_be_a_category) {
   uvlog_logger_destroy(log);
   capture_free(&c);
 }
+
+/* Threads that get the same names at once get the same handles. */
+typedef struct getter {
+  uvlog_t *log;
+  uvlog_t *got[50];
+} getter_t;
+
+static void *get_all(void *arg) {
+  getter_t *g = arg;
+  char name[32];
+  for (int i = 0; i < 50; i++) {
+    snprintf(name, sizeof name, "race.n%d", i);
+    if (uvlog_category_get(g->log, name, &g->got[i]) != 0) g->got[i] = NULL;
+    UVLOG_INFO_TO(g->got[i], "n %d", i);
+  }
+  return NULL;
+}
+
+Test(category_shared_ring, concurrent_gets_give_one_handle_per_name) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_t *log = catcap_logger(&c, UVLOG_LEVEL_INFO);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  getter_t g[4];
+  pthread_t th[4];
+  for (int t = 0; t < 4; t++) {
+    g[t].log = log;
+    cr_assert_eq(pthread_create(&th[t], NULL, get_all, &g[t]), 0);
+  }
+  for (int t = 0; t < 4; t++) pthread_join(th[t], NULL);
+  for (int i = 0; i < 50; i++) {
+    cr_assert_not_null(g[0].got[i]);
+    for (int t = 1; t < 4; t++) cr_assert_eq(g[t].got[i], g[0].got[i], "name %d", i);
+  }
+  cr_assert_eq(uvlog_logger_flush(log, 10000), 0);
+  cr_assert_eq(capture_count(&c, "race.n49|INFO|n 49"), 4);
+  uvlog_logger_destroy(log);
+  capture_free(&c);
+}
