@@ -7,6 +7,8 @@
  *   uvlog/sinks.h      the built-in sinks (stderr, file, syslog, TCP) and
  *                      their options
  *   uvlog/fields.h     structured logging: typed fields, contexts, trace ids
+ *   uvlog/category.h   categories (named sub-loggers), level rules,
+ *                      sinks limited to categories, thread names
  *   uvlog/loop.h       the monitor of an application's uv loop (lag,
  *                      utilization, stalls) and Prometheus metrics
  *   uvlog/private.h    the machinery behind the log macros (not an API)
@@ -196,9 +198,12 @@ UVLOG_EXPORT int uvlog_logger_close(uvlog_t *log);
  *  can still use `log`. Clears the default logger if it is `log`. */
 UVLOG_EXPORT void uvlog_logger_destroy(uvlog_t *log);
 
-/** Sets the logger's runtime level; any thread, any time. */
+/** Sets the logger's runtime level; any thread, any time. On a category
+ *  handle (uvlog/category.h) it sets that category's level, until the next
+ *  uvlog_logger_set_level_rules(). */
 UVLOG_EXPORT int uvlog_logger_set_level(uvlog_t *log, uvlog_level_t level);
-/** Returns the logger's runtime level (UVLOG_LEVEL_OFF for NULL). */
+/** Returns the logger's runtime level (UVLOG_LEVEL_OFF for NULL); for a
+ *  category handle, the category's level. */
 UVLOG_EXPORT uvlog_level_t uvlog_logger_get_level(const uvlog_t *log);
 /** Non-zero if a record at `level` would be queued (logger level and at least
  *  one sink's level allow it). Cheap: one relaxed atomic load. */
@@ -367,6 +372,7 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
 
 #include "uvlog/sink.h"
 #include "uvlog/sinks.h"
+#include "uvlog/category.h"
 #include "uvlog/loop.h"
 #include "uvlog/fields.h"
 

@@ -155,7 +155,7 @@ const uvlog_ctx_t *uvlog_thread_ctx_get(void) { return uvlog__thread_ctx; }
 /* ---- the logger's constant fields ------------------------------------------------ */
 
 int uvlog_logger_set_resource(uvlog_t *log, const uvlog_field_t *fields, size_t n) {
-  if (!log) return UVLOG_EINVAL;
+  if (!log || uvlog__cat_id(log)) return UVLOG_EINVAL; /* a category: set its root's */
   uvlog_ctx_t *c = NULL;
   int rc = n ? uvlog_ctx_create(&c, NULL, NULL, fields, n) : 0;
   if (rc) return rc;

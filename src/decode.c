@@ -36,6 +36,8 @@ void uvlog__decode(uvlog_t *log, const uvlog_rec_t *rec, uvlog_buf_t *scratch,
   e->ts_ns = log->tsc ? uvlog__tconv_ns(&log->tconv, rec->ts) : (int64_t)rec->ts;
   e->tid = rec->tid;
   e->level = rec->level < UVLOG_LEVEL_COUNT ? (uvlog_level_t)rec->level : UVLOG_LEVEL_CRITICAL;
+  e->category = uvlog__cat_name_of(log, rec->category);
+  e->thread_name = uvlog__thread_name(log, rec->tid, e->ts_ns);
   uvlog_ctx_t *ctx = NULL;
   if (rec->flags & REC_F_CTX) /* the last 8 bytes (record.h); relaxed: ring_peek's acquire */
     memcpy(&ctx, (const unsigned char *)rec + atomic_load_explicit(&rec->len, memory_order_relaxed) -

@@ -89,9 +89,9 @@ static inline int forked_child(const uvlog_t *log) {
 /* The checks every call starts with (logger.h: uvlog__admit). */
 static inline int admit(const uvlog_t *log, uvlog_level_t level) {
   if (UVLOG_UNLIKELY((unsigned)level >= UVLOG_LEVEL_OFF)) return UVLOG_EINVAL;
-  /* relaxed: a lone value (private.h: uvlog_pub_t). */
-  if ((int)level < __atomic_load_n(&log->pub.eff_level, __ATOMIC_RELAXED)) return UVLOG_EFILTERED;
-  if (UVLOG_UNLIKELY(forked_child(log))) return UVLOG_ECLOSED;
+  /* relaxed: a lone value (private.h: uvlog_pub_t); a category's own. */
+  if ((int)level < UVLOG__LOAD_LEVEL(log)) return UVLOG_EFILTERED;
+  if (UVLOG_UNLIKELY(forked_child(uvlog__root(log)))) return UVLOG_ECLOSED;
   return 0;
 }
 
@@ -199,8 +199,11 @@ static inline void commit(uvlog_t *log, uvlog_rec_t *rec, uvlog_level_t level, i
 }
 
 int uvlog__rec_claim(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec) {
+  uint8_t cat = uvlog__to_root(&log);
   if (!log || !rec || data_len > log->max_record) return UVLOG_EINVAL;
-  return claim(log, level, uvlog__stamp(log->tsc), data_len, 0, NULL, rec);
+  int rc = claim(log, level, uvlog__stamp(log->tsc), data_len, 0, NULL, rec);
+  if (!rc) (*rec)->category = cat;
+  return rc;
 }
 
 int uvlog__rec_begin(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec) {
@@ -299,6 +302,7 @@ static int text_record(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *si
                        size_t len, size_t more, const uvlog_ctx_t *ctx) {
   int rc = admit(log, level);
   if (rc) return rc;
+  uint8_t cat = uvlog__to_root(&log);
   uint64_t ts = uvlog__stamp(log->tsc);
   size_t keep = len < log->max_record ? len : log->max_record;
   size_t pre = site ? 0 : sizeof(rec_rtsite_t), post = keep < len + more ? 4 : 0;
@@ -311,6 +315,7 @@ static int text_record(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *si
   }
   unsigned char *dst = site ? rec->data : put_rtsite(rec, file, func, line);
   rec->site = site;
+  rec->category = cat;
   rec->msg_len = (uint32_t)keep;
   if (keep) memcpy(dst, text, keep);
   mark_truncated(log, rec, dst, len + more, keep);
@@ -339,6 +344,7 @@ static int logv(uvlog_t *log, uvlog_level_t level, const uvlog_ctx_t *ctx, const
                 int line, const char *func, const fb_call_t *fb, const char *fmt, va_list ap) {
   int rc = admit(log, level);
   if (rc) return rc;
+  uint8_t cat = uvlog__to_root(&log);
   uint64_t ts = uvlog__stamp(log->tsc);
   size_t fbsize = fb ? fb->size : 0;
 
@@ -364,6 +370,7 @@ static int logv(uvlog_t *log, uvlog_level_t level, const uvlog_ctx_t *ctx, const
     return rc;
   }
   unsigned char *dst = put_rtsite(rec, file, func, line);
+  rec->category = cat;
   if (fb) {
     put_fields(log, rec, fb, dst);
     dst += fbsize;
@@ -405,7 +412,8 @@ static int log_rendered(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *s
   if (!data) return UVLOG_ENOMEM;
   uvlog__deferred_encode(plan, vals, site->nargs, lens, data);
   uvlog_buf_t text = {0};
-  size_t more = uvlog__render_data(site->fmt, data, size, log ? log->max_record : 1024, &text);
+  size_t more = uvlog__render_data(site->fmt, data, size, log ? uvlog__root(log)->max_record : 1024,
+                                   &text);
   free(data);
   const char *t = text.data ? text.data : "";
   int rc = text.oom ? UVLOG_ENOMEM
@@ -422,7 +430,10 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   if (UVLOG_UNLIKELY(!site || !site->fmt || !site->cache || site->nargs > UVLOG_DEFERRED_MAX_ARGS ||
                      (site->nargs > 0 && !vals) || (unsigned)level >= UVLOG_LEVEL_OFF))
     return UVLOG_EINVAL;
-  /* The macro checked the level; a forked child still stops here. */
+  /* The macro checked the level (a category's own); a forked child still
+   * stops here. `h` is the handle, `log` its root. */
+  uvlog_t *h = log;
+  uint8_t cat = uvlog__to_root(&log);
   if (UVLOG_UNLIKELY(log && forked_child(log))) return UVLOG_ECLOSED;
   /* No logger: only WARNING and above reach the last resort (stderr). */
   if (UVLOG_UNLIKELY(!log && level < UVLOG_LEVEL_WARNING)) return UVLOG_ENOLOGGER;
@@ -442,7 +453,7 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   size_t lens[UVLOG_DEFERRED_MAX_ARGS];
   size_t size = uvlog__deferred_measure(plan, vals, site->nargs, lens);
   if (UVLOG_UNLIKELY(!log || size > log->max_record))
-    return log_rendered(log, level, site, plan, vals, lens, size);
+    return log_rendered(h, level, site, plan, vals, lens, size);
 
   uvlog_rec_t *rec;
   int nested = enter();
@@ -454,6 +465,7 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   }
   rec->type = REC_DEFERRED;
   rec->site = site;
+  rec->category = cat;
   uvlog__deferred_encode(plan, vals, site->nargs, lens, rec->data);
   commit(log, rec, level, nested);
   leave(nested);
@@ -483,7 +495,9 @@ int uvlog_log_kv(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
     uvlog__fb_from_site(&fb, site, vals, 1024);
     return fields_last_resort(level, site->file, site->line, site->fmt, &fb);
   }
-  /* The macro checked the level; a forked child still stops here. */
+  /* The macro checked the level (a category's own); a forked child still
+   * stops here. */
+  uint8_t cat = uvlog__to_root(&log);
   if (UVLOG_UNLIKELY(forked_child(log))) return UVLOG_ECLOSED;
   uint64_t ts = uvlog__stamp(log->tsc);
   uvlog__fb_from_site(&fb, site, vals, log->max_record);
@@ -497,6 +511,7 @@ int uvlog_log_kv(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   }
   rec->type = REC_KV;
   rec->site = site;
+  rec->category = cat;
   rec->msg_len = 0;
   put_fields(log, rec, &fb, rec->data);
   commit(log, rec, level, nested);
@@ -509,7 +524,7 @@ int uvlog_log_fields(uvlog_t *log, uvlog_level_t level, const uvlog_ctx_t *ctx,
                      const uvlog_field_t *fields, size_t n, const char *fmt, ...) {
   if (UVLOG_UNLIKELY(!fmt || (ctx && !uvlog__ctx_live(ctx)))) return UVLOG_EINVAL;
   fb_call_t fb;
-  int rc = uvlog__fb_from_fields(&fb, fields, n, log ? log->max_record : 1024);
+  int rc = uvlog__fb_from_fields(&fb, fields, n, log ? uvlog__root(log)->max_record : 1024);
   if (rc) return rc;
   va_list ap;
   va_start(ap, fmt);

@@ -253,7 +253,8 @@ UVLOG_EXPORT int uvlog_traceparent_format(const uvlog_trace_t *trace, char *buf,
  *  entry shows them in uvlog_entry_t.resource (formats write them where
  *  their schema puts resource attributes). Copied (keys and values).
  *  Before start only; a second call replaces the first. Errors:
- *  UVLOG_EINVAL (as uvlog_ctx_create()), UVLOG_EBUSY (started or closed),
+ *  UVLOG_EINVAL (as uvlog_ctx_create(), or `log` is a category
+ *  handle: set the root's), UVLOG_EBUSY (started or closed),
  *  UVLOG_ENOMEM. */
 UVLOG_EXPORT int uvlog_logger_set_resource(uvlog_t *log, const uvlog_field_t *fields, size_t n);
 
