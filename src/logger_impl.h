@@ -44,6 +44,7 @@ struct uvlog_s {
   int tsc;                     /* records carry TSC ticks (tsc.h), else ns */
   uvlog_overflow_t overflow;   /* opts.overflow */
   size_t max_record;           /* opts.max_record */
+  unsigned rl_burst;           /* opts.rate_limit_burst; 0: no rate limit (ratelimit.c) */
 
   ring_t ring;                 /* tail line, head line, read-only line */
 
@@ -54,6 +55,15 @@ struct uvlog_s {
   uvlog_options_t opts;
   _Atomic int level;           /* the logger's own level */
   pthread_mutex_t level_mu;
+
+  /* Rate limit (ratelimit.c), set at create: the interval in stamp units,
+   * the epoch windows count from, a test clock; the refusals (relaxed: a
+   * tally). */
+  uint64_t rl_interval;
+  uint64_t rl_epoch;
+  int64_t (*rl_clock)(void *ctx);
+  void *rl_clock_ctx;
+  _Atomic uint64_t rate_limited;
 
   /* Drop and truncation counters: producers add (relaxed, only on those
    * paths), the listener and uvlog_logger_stats read (relaxed: tallies). */
