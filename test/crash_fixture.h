@@ -36,6 +36,7 @@ typedef struct crash_case {
   int overflow;         /* SIGSEGV by stack overflow on the main thread */
   unsigned timeout_ms;  /* the crash flush's; 0: the default */
   const char *sink_path; /* the file sink's path; NULL: dir/log */
+  int pad;              /* records of ~500 bytes ("record I end PPP...") */
 } crash_case_t;
 
 typedef struct crash_result {
@@ -153,8 +154,11 @@ static void crash_child(const crash_case_t *cc, const char *dir) {
   struct timespec ms = {0, 1000000};
   for (int i = 0; i < 10000 && atomic_load(&log->parked) != PARK_LIGHT; i++) nanosleep(&ms, NULL);
   if (atomic_load(&log->parked) != PARK_LIGHT) _exit(99);
+  static char pad[480];
+  memset(pad, 'p', sizeof pad - 1);
   for (int i = 0; i < CRASH_N; i++) {
-    int rc = i % 2 ? uvlog_log(log, UVLOG_LEVEL_INFO, __FILE__, __LINE__, __func__,
+    int rc = cc->pad ? UVLOG_INFO_TO(log, "record %d end %s", i, pad)
+           : i % 2 ? uvlog_log(log, UVLOG_LEVEL_INFO, __FILE__, __LINE__, __func__,
                                "record %d end", i)
                    : UVLOG_INFO_TO(log, "record %d end", i);
     if (rc) _exit(96);
@@ -232,14 +236,14 @@ static void crash_dir(char *dir, size_t n) {
   cr_assert_not_null(mkdtemp(dir));
 }
 
-static size_t crash_count(const char *hay, const char *needle) {
+static inline size_t crash_count(const char *hay, const char *needle) {
   size_t n = 0, k = strlen(needle);
   for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += k) n++;
   return n;
 }
 
 /* Every record once in `text`, the mixed one rendered as printf would. */
-static void crash_assert_all_once(const char *text, const char *what) {
+static inline void crash_assert_all_once(const char *text, const char *what) {
   char want[64];
   for (int i = 0; i < CRASH_N; i++) {
     snprintf(want, sizeof want, "record %d end\n", i);
@@ -249,7 +253,7 @@ static void crash_assert_all_once(const char *text, const char *what) {
   cr_assert_eq(crash_count(text, "mixed str 2.50 ff z 42 end\n"), 1, "%s", what);
 }
 
-static void crash_free(crash_result_t *r) {
+static inline void crash_free(crash_result_t *r) {
   free(r->log);
   free(r->err);
   free(r->marker);
