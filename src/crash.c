@@ -16,7 +16,7 @@
  *   1. A thread already inside the handler (a fault while flushing, or
  *      while the chained handler runs) only chains (6).
  *   2. The first thread to CAS `owner` from 0 flushes; a thread that loses
- *      waits until the owner is done (spinning with 1 ms sleeps, at most
+ *      waits until the owner is done (1 ms sleeps, at most the longest
  *      timeout_ms + 1 s) and then chains without flushing: the owner wrote
  *      everything committed before it started.
  *   3. The owner sets uvlog__crash_freeze: the listener's file and stderr
@@ -27,7 +27,9 @@
  *      stopped) returns EINTR by the deadline.
  *   4. For each slot whose logger is started in this process: walk the
  *      ring from head (what the listener has not released: it may have
- *      written part of that batch already, see docs/crash.md) to tail.
+ *      written part of that batch already, see docs/crash.md) to tail;
+ *      where the listener releases more meanwhile (it wrote those), the
+ *      walk jumps to its new head.
  *      A committed record is decoded and rendered (crash_render.c) once
  *      per file/stderr sink that admits its level, and written with
  *      write(2). A claimed record not committed (a producer interrupted
@@ -176,9 +178,19 @@ static void flush_slot(crash_slot_t *cs, int64_t deadline, uint64_t *written, ui
       (*lost)++; /* at least one more record: the rest are not counted */
       return;
     }
+    /* The listener may have released (and be zeroing) bytes we have not
+     * walked yet: it wrote those records, skip to its new head. */
+    uint64_t now_head = atomic_load_explicit(&r->head, memory_order_acquire);
+    if ((int64_t)(now_head - pos) > 0) {
+      pos = now_head;
+      continue;
+    }
     uvlog_rec_t *rec = (uvlog_rec_t *)(r->buf + (pos & r->mask));
     int32_t len = committed_len(rec);
-    if (len == 0) return; /* a claim whose length is not even stored: size unknown */
+    if (len == 0) { /* released under us, or a claim whose length is not stored yet */
+      if ((int64_t)(atomic_load_explicit(&r->head, memory_order_acquire) - pos) > 0) continue;
+      return;
+    }
     if (len < 0) {        /* claimed, never committed: skip it */
       (*lost)++;
       pos += (uint64_t)-(int64_t)len;
@@ -217,13 +229,19 @@ static void report(int sig, uint64_t written, uint64_t lost, int64_t deadline) {
 
 static void on_alarm(int sig) { (void)sig; } /* only interrupts a blocked write */
 
-/* The flush itself (steps 3-5 of the top comment). */
-static void flush_all(int sig) {
+/* The longest timeout_ms of the installed loggers. */
+static unsigned slots_timeout(void) {
   unsigned timeout = 0;
   for (int i = 0; i < UVLOG_CRASH_MAX_LOGGERS; i++) {
     crash_slot_t *cs = atomic_load_explicit(&slots[i], memory_order_acquire);
     if (cs && cs->timeout_ms > timeout) timeout = cs->timeout_ms;
   }
+  return timeout;
+}
+
+/* The flush itself (steps 3-5 of the top comment). */
+static void flush_all(int sig) {
+  unsigned timeout = slots_timeout();
   int64_t deadline = mono_ms() + timeout;
   atomic_store_explicit(&uvlog__crash_freeze, 1, memory_order_relaxed);
   struct sigaction alrm = {0}, old_alrm;
@@ -293,7 +311,8 @@ static void on_crash(int sig, siginfo_t *si, void *uc) {
     } else {
       /* Another thread is flushing: wait for it (bounded), never flush twice. */
       struct timespec ms = {0, NS_PER_MS};
-      for (int64_t t = 0; t < 61000 && atomic_load_explicit(&owner, memory_order_acquire); t++)
+      int64_t until = mono_ms() + slots_timeout() + 1000;
+      while (atomic_load_explicit(&owner, memory_order_acquire) && mono_ms() < until)
         nanosleep(&ms, NULL);
     }
   }
@@ -417,9 +436,10 @@ int uvlog_crash_flush_install(uvlog_t *log, const uvlog_crash_options_t *opts) {
 static int remove_locked(const uvlog_t *log) {
   int i = find_slot(log);
   if (i < 0) return UVLOG_EINVAL;
+  int64_t until = mono_ms() + slots_timeout() + 1000;
   crash_slot_t *cs = atomic_exchange_explicit(&slots[i], NULL, memory_order_acq_rel);
   struct timespec ms = {0, NS_PER_MS};
-  for (int t = 0; t < 61000 && atomic_load_explicit(&owner, memory_order_acquire); t++)
+  while (atomic_load_explicit(&owner, memory_order_acquire) && mono_ms() < until)
     nanosleep(&ms, NULL);
   slot_free(cs);
   if (--n_installed == 0) handlers_restore();
