@@ -38,8 +38,11 @@
  *      in its negated length (ring.h), so the walk goes on. The deadline
  *      (timeout_ms after the signal) is checked between records and bounds
  *      every wait for a full descriptor.
- *   5. One line to each stderr sink: how many records were written and
- *      lost. Then the alarm and SIGALRM's action are put back, the freeze
+ *      A later flush in the same process (a handler that recovered, or a
+ *      second thread's crash after the first flush) starts where the
+ *      previous one stopped: no record is written twice by the handler.
+ *   5. One line to each stderr sink (if anything was written or lost):
+ *      how many records were written and lost. Then the alarm and SIGALRM's action are put back, the freeze
  *      and `owner` are cleared.
  *   6. Chain: the saved action of the signal. SIG_DFL (or SIG_IGN for a
  *      fault; an ignored signal sent with kill() stays ignored): restore
@@ -87,6 +90,7 @@ typedef struct crash_slot {
   unsigned timeout_ms;
   uvlog_buf_t msg; /* fixed: a deferred record's message */
   uvlog_buf_t out; /* fixed: one rendered record */
+  uint64_t done;   /* ring position an earlier flush wrote up to (owner only) */
 } crash_slot_t;
 
 static pthread_mutex_t install_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -173,10 +177,14 @@ static void flush_slot(crash_slot_t *cs, int64_t deadline, uint64_t *written, ui
   ring_t *r = &log->ring;
   uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
   uint64_t tail = atomic_load_explicit(&r->tail, memory_order_seq_cst) & ~RING_CLOSED_BIT;
-  for (uint64_t pos = head; pos < tail && pos - head < r->capacity;) {
+  /* A process that survived an earlier flush (a handler that recovered, or
+   * a second thread's crash after the first flush): never write a record
+   * twice from here. */
+  uint64_t pos = (int64_t)(cs->done - head) > 0 ? cs->done : head;
+  for (; pos < tail && pos - head < r->capacity;) {
     if (mono_ms() >= deadline) {
       (*lost)++; /* at least one more record: the rest are not counted */
-      return;
+      break;
     }
     /* The listener may have released (and be zeroing) bytes we have not
      * walked yet: it wrote those records, skip to its new head. */
@@ -189,7 +197,7 @@ static void flush_slot(crash_slot_t *cs, int64_t deadline, uint64_t *written, ui
     int32_t len = committed_len(rec);
     if (len == 0) { /* released under us, or a claim whose length is not stored yet */
       if ((int64_t)(atomic_load_explicit(&r->head, memory_order_acquire) - pos) > 0) continue;
-      return;
+      break;
     }
     if (len < 0) {        /* claimed, never committed: skip it */
       (*lost)++;
@@ -202,6 +210,7 @@ static void flush_slot(crash_slot_t *cs, int64_t deadline, uint64_t *written, ui
     }
     pos += (uint64_t)len;
   }
+  cs->done = pos;
 }
 
 /* "uvlog: crash flush after signal S: W records written, L lost\n" to
@@ -254,7 +263,7 @@ static void flush_all(int sig) {
     crash_slot_t *cs = atomic_load_explicit(&slots[i], memory_order_acquire);
     if (cs) flush_slot(cs, deadline, &written, &lost);
   }
-  report(sig, written, lost, deadline);
+  if (written || lost) report(sig, written, lost, deadline);
   alarm(old_alarm);
   sigaction(SIGALRM, &old_alrm, NULL);
   atomic_store_explicit(&uvlog__crash_freeze, 0, memory_order_relaxed);

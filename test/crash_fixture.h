@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crash.h"
 #include "logger_impl.h"
 #include "uvlog.h"
 
@@ -37,6 +39,7 @@ typedef struct crash_case {
   unsigned timeout_ms;  /* the crash flush's; 0: the default */
   const char *sink_path; /* the file sink's path; NULL: dir/log */
   int pad;              /* records of ~500 bytes ("record I end PPP...") */
+  int second;           /* another thread faults (SIGSEGV) while the first flushes */
 } crash_case_t;
 
 typedef struct crash_result {
@@ -104,6 +107,14 @@ static void *crasher_main(void *arg) {
   UVLOG_CRITICAL_TO(log, "fatal: crashing with signal %d end", crash_sig);
   (void)!write(ready_fd, "c", 1);
   crash_now(crash_sig);
+  return NULL;
+}
+
+/* Faults as soon as a crash flush is writing (the first crasher's). */
+static void *second_main(void *arg) {
+  (void)arg;
+  while (!atomic_load(&uvlog__crash_freeze)) sched_yield();
+  crash_now(SIGSEGV);
   return NULL;
 }
 
@@ -176,6 +187,7 @@ static void crash_child(const crash_case_t *cc, const char *dir) {
     _exit(overflow_stack((volatile char *)&crash_zero, ~0ul - crash_zero));
   }
   pthread_t t;
+  if (cc->second) pthread_create(&t, NULL, second_main, NULL);
   pthread_create(&t, NULL, crasher_main, log);
   pthread_join(t, NULL);
   _exit(97);
