@@ -248,6 +248,13 @@ static void crash_dir(char *dir, size_t n) {
   cr_assert_not_null(mkdtemp(dir));
 }
 
+/* crash_run() in a fresh directory. */
+static inline crash_result_t crash_run_fresh(const crash_case_t *cc) {
+  char dir[64];
+  crash_dir(dir, sizeof dir);
+  return crash_run(cc, dir);
+}
+
 static inline size_t crash_count(const char *hay, const char *needle) {
   size_t n = 0, k = strlen(needle);
   for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += k) n++;

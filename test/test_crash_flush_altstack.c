@@ -7,10 +7,8 @@
 #include "crash_fixture.h"
 
 Test(crash_flush_altstack, stack_overflow_is_flushed) {
-  char dir[64];
-  crash_dir(dir, sizeof dir);
   crash_case_t cc = {.sig = SIGSEGV, .overflow = 1};
-  crash_result_t r = crash_run(&cc, dir);
+  crash_result_t r = crash_run_fresh(&cc);
   cr_assert(WIFSIGNALED(r.status), "status %#x", r.status);
   cr_assert_eq(WTERMSIG(r.status), SIGSEGV);
   crash_assert_all_once(r.log, "file");

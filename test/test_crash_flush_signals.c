@@ -11,10 +11,8 @@
 #include "crash_fixture.h"
 
 static void check(int sig, int on_listener) {
-  char dir[64];
-  crash_dir(dir, sizeof dir);
   crash_case_t cc = {.sig = sig, .on_listener = on_listener};
-  crash_result_t r = crash_run(&cc, dir);
+  crash_result_t r = crash_run_fresh(&cc);
   cr_assert(WIFSIGNALED(r.status), "status %#x", r.status);
   cr_assert_eq(WTERMSIG(r.status), sig);
   crash_assert_all_once(r.log, "file");

@@ -8,10 +8,8 @@
 #include "crash_fixture.h"
 
 Test(crash_flush_two_threads, one_flush_for_two_crashes) {
-  char dir[64];
-  crash_dir(dir, sizeof dir);
   crash_case_t cc = {.sig = SIGBUS, .second = 1};
-  crash_result_t r = crash_run(&cc, dir);
+  crash_result_t r = crash_run_fresh(&cc);
   cr_assert(WIFSIGNALED(r.status), "status %#x", r.status);
   crash_assert_all_once(r.log, "file");
   crash_assert_all_once(r.err, "stderr");
