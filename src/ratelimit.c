@@ -112,7 +112,7 @@ int uvlog__rate_admit(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *sit
   uint64_t since = (int64_t)(now - log->rl_epoch) > 0 ? now - log->rl_epoch : 0;
   uint32_t win = (uint32_t)(since / log->rl_interval);
   unsigned long long *word = &site->cache->rate;
-  uint64_t old = __atomic_load_n(word, __ATOMIC_RELAXED), nw;
+  unsigned long long old = __atomic_load_n(word, __ATOMIC_RELAXED), nw;
   uint32_t ow, oc;
   do {
     ow = (uint32_t)(old >> 32);
