@@ -48,6 +48,7 @@ typedef struct crash_result {
   char *err;            /* the stderr sink's bytes */
   char *marker;         /* what the previous handler wrote */
   int64_t crash_ms;     /* from the child's "crashing now" to its death */
+  char dir[64];         /* removed by crash_free() */
 } crash_result_t;
 
 static int crash_sig;
@@ -237,6 +238,7 @@ static crash_result_t crash_run(const crash_case_t *cc, const char *dir) {
   cr_assert_eq(waitpid(pid, &r.status, 0), pid);
   r.crash_ms = crash_mono_ms() - t0;
   close(p[0]);
+  snprintf(r.dir, sizeof r.dir, "%s", dir);
   r.log = crash_slurp(dir, "log");
   r.err = crash_slurp(dir, "stderr");
   r.marker = crash_slurp(dir, "marker");
@@ -273,6 +275,13 @@ static inline void crash_assert_all_once(const char *text, const char *what) {
 }
 
 static inline void crash_free(crash_result_t *r) {
+  static const char *const names[] = {"log", "stderr", "marker", "fifo"};
+  char path[128];
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", r->dir, names[i]);
+    unlink(path);
+  }
+  rmdir(r->dir);
   free(r->log);
   free(r->err);
   free(r->marker);
