@@ -11,6 +11,7 @@
  *                      sinks limited to categories, thread names
  *   uvlog/loop.h       the monitor of an application's uv loop (lag,
  *                      utilization, stalls) and Prometheus metrics
+ *   uvlog/crash.h      the crash flush (write the queue on a fatal signal)
  *   uvlog/private.h    the machinery behind the log macros (not an API)
  *   uvlog/args.h       generated argument-counting macros (not an API)
  *
@@ -66,6 +67,7 @@ extern "C" {
 /* uvlog's own codes, where no errno fits (far from errno and libuv values). */
 #define UVLOG_EFILTERED  (-20001)     /* below the effective level (the logger's, or every sink's): nothing was queued */
 #define UVLOG_ENOLOGGER  (-20002)     /* no logger (NULL): WARNING and above went to stderr directly */
+#define UVLOG_ERATELIMITED (-20003)   /* the call site's rate limit refused the record (counted) */
 /* Sinks may also return any other -errno value (e.g. -EACCES from open()). */
 
 /** Returns a static, human-readable description of an error code. Never NULL. */
@@ -151,6 +153,16 @@ typedef struct uvlog_options {
                                    not closed is closed by an atexit() handler,
                                    so records accepted before exit() are written.
                                    0: leave it (records still queued are lost). */
+  unsigned rate_limit_burst;    /* per call site: at most this many records per
+                                   rate_limit_interval_ms get through, the others
+                                   return UVLOG_ERATELIMITED and are counted
+                                   (stats.rate_limited); the next record after
+                                   the interval is preceded by one "suppressed
+                                   M records" record at the site's level.
+                                   Deferred macro calls only (docs/api.md, "Rate
+                                   limit"). 0 (default): off. */
+  unsigned rate_limit_interval_ms; /* the rate limit's interval; default 1000,
+                                   must not be 0 when rate_limit_burst is set */
 } uvlog_options_t;
 
 /** Fills `opts` with the defaults above. */
@@ -245,6 +257,7 @@ typedef struct uvlog_stats {
                                            bucket of delivery latency (below) */
   uint64_t latency_count;               /* records measured: the sum of the buckets */
   uint64_t latency_sum_ns;              /* sum of their latencies, ns */
+  uint64_t rate_limited;                /* records refused by a call site's rate limit */
 } uvlog_stats_t;
 
 /** Copies the logger's counters; any thread, lock-free for every counter
@@ -375,6 +388,7 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
 #include "uvlog/category.h"
 #include "uvlog/loop.h"
 #include "uvlog/fields.h"
+#include "uvlog/crash.h"
 
 #ifdef __cplusplus
 }

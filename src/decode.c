@@ -31,7 +31,7 @@ void uvlog__decode(uvlog_t *log, const uvlog_rec_t *rec, uvlog_buf_t *scratch,
                    uvlog_entry_t *e) {
   size_t off = scratch->len, orig = 0;
   int truncated = 0;
-  const unsigned char *data = rec->data;
+  const unsigned char *data;
   memset(e, 0, sizeof(*e));
   e->ts_ns = log->tsc ? uvlog__tconv_ns(&log->tconv, rec->ts) : (int64_t)rec->ts;
   e->tid = rec->tid;
@@ -42,18 +42,7 @@ void uvlog__decode(uvlog_t *log, const uvlog_rec_t *rec, uvlog_buf_t *scratch,
   if (rec->flags & REC_F_CTX) /* the last 8 bytes (record.h); relaxed: ring_peek's acquire */
     memcpy(&ctx, (const unsigned char *)rec + atomic_load_explicit(&rec->len, memory_order_relaxed) -
                      sizeof ctx, sizeof ctx);
-  if (rec->flags & REC_F_RTSITE) {
-    rec_rtsite_t rs;
-    memcpy(&rs, data, sizeof rs);
-    e->file = rs.file;
-    e->func = rs.func;
-    e->line = rs.line;
-    data += sizeof rs;
-  } else if (rec->site) {
-    e->file = rec->site->file;
-    e->func = rec->site->func;
-    e->line = rec->site->line;
-  }
+  data = uvlog__rec_site(rec, e);
   if (ctx || (rec->flags & REC_F_FIELDS))
     data += uvlog__fbatch_entry(&log->fbatch, ctx, (rec->flags & REC_F_FIELDS) ? data : NULL, e);
   if (rec->flags & REC_F_FTRUNC) e->flags |= UVLOG_ENTRY_TRUNCATED;

@@ -96,4 +96,26 @@ typedef struct rec_rtsite {
 
 #define REC_HEADER_SIZE ((uint32_t)sizeof(uvlog_rec_t))
 
+/* The call site of `rec` into e->file, e->func, e->line (from the static
+ * site, or the run-time one first in the data); returns the data after
+ * it. Pure: the listener (decode.c) and the crash flush (crash_render.c)
+ * both read records with it. */
+static inline const unsigned char *uvlog__rec_site(const uvlog_rec_t *rec, uvlog_entry_t *e) {
+  const unsigned char *data = rec->data;
+  if (rec->flags & REC_F_RTSITE) {
+    rec_rtsite_t rs;
+    __builtin_memcpy(&rs, data, sizeof rs);
+    e->file = rs.file;
+    e->func = rs.func;
+    e->line = rs.line;
+    return data + sizeof rs;
+  }
+  if (rec->site) {
+    e->file = rec->site->file;
+    e->func = rec->site->func;
+    e->line = rec->site->line;
+  }
+  return data;
+}
+
 #endif /* UVLOG_RECORD_H */
