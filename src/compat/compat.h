@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "uvlog.h"
 
@@ -41,6 +42,11 @@ int compat_send_direct(const char *path, const char *buf, size_t len);
 void compat_write_stderr(const compat_line_t *l);
 /* LOG_CONS: "TAG[PID]: MESSAGE\r\n" to /dev/console, non-blocking. */
 void compat_write_console(const compat_line_t *l);
+
+/* Flushes the API's own logger, if this process has one (the preload's
+ * exec wrappers: exec() does not run atexit handlers). Returns what
+ * uvlog_logger_flush() returns, or 0. */
+int compat_own_flush(int64_t timeout_ms);
 
 /* The daemon's socket: UVLOG_SYSLOG_PATH, else /dev/log (path_cap >= 108). */
 void compat_socket_path(char *path, size_t path_cap);

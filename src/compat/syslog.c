@@ -173,3 +173,8 @@ uvlog_t *uvlog_syslog_logger(void) {
   uvlog_t *user = atomic_load_explicit(&g.user, memory_order_acquire);
   return user ? user : own_logger();
 }
+
+int compat_own_flush(int64_t timeout_ms) {
+  uvlog_t *log = atomic_load_explicit(&g.own, memory_order_acquire);
+  return log ? uvlog_logger_flush(log, timeout_ms) : 0;
+}
