@@ -78,14 +78,17 @@ Test(preload, never_stalls_when_daemon_stops_reading, .init = setup, .fini = tea
   dr_exec(&ours, argv, &res);
   int64_t ms = nf_now_ms() - t0;
   cr_assert(WIFEXITED(res.status) && WEXITSTATUS(res.status) == 0, "status %d: %s", res.status, res.out);
-  long long max_ns = -1;
-  cr_assert_eq(sscanf(res.out, "max_ns=%lld", &max_ns), 1, "%s", res.out);
+  long long max_ns = -1, rest_ns = -1;
+  cr_assert_eq(sscanf(res.out, "max_ns=%lld max_after_first_ns=%lld", &max_ns, &rest_ns), 2, "%s",
+               res.out);
   /* The first call creates the logger (a few ms); no call waits for the
    * daemon. Generous for sanitizers and a loaded CI machine. */
-  cr_expect_lt(max_ns, 500LL * 1000000, "slowest call %lld ns", max_ns);
+  cr_expect_lt(max_ns, 2000LL * 1000000, "slowest call %lld ns", max_ns);
   cr_expect_lt(ms, 30000, "20000 calls and exit took %lld ms", (long long)ms);
-  cr_log_info("preloaded, daemon not reading: slowest of 20000 calls %lld us, run %lld ms", max_ns / 1000,
-              (long long)ms);
+  cr_expect_lt(rest_ns, 1000LL * 1000000, "slowest call but the first %lld ns", rest_ns);
+  cr_log_info("preloaded, daemon not reading: slowest of 20000 calls %lld us (the first), "
+              "slowest of the others %lld us, run with exit %lld ms",
+              max_ns / 1000, rest_ns / 1000, (long long)ms);
 }
 
 /* A pre-fork server: 4 workers and the parent log 50 lines each; every
