@@ -10,7 +10,7 @@
  * in the "stopped" rows it does not read at all, so the socket's queue is
  * full: glibc's syslog() then blocks (the row says it was killed after 3 s),
  * the preload's does not.
- * Usage: bench_preload [calls per thread] (default 200000).
+ * Usage: bench_preload [calls per thread] [spacing in us] (defaults 200000, 2).
  * Prints one line per row, with the datagrams the receiver got during it (the
  * preload drops and counts what its ring or its sink buffer cannot hold;
  * glibc loses nothing because it waits).
@@ -74,6 +74,8 @@ static int setup_devlog(void) {
 
 /* Runs syslog_lat; copies its output line into out. Returns 0, or -1 when it
  * had to be killed after timeout_s. */
+static int spacing_ns = 2000;
+
 static int run(const char *prog, const char *lib, int threads, int calls, int timeout_s, char *out,
                size_t cap) {
   int p[2];
@@ -81,12 +83,13 @@ static int run(const char *prog, const char *lib, int threads, int calls, int ti
   pid_t pid = fork();
   if (pid == 0) {
     dup2(p[1], 1);
-    char t[16], c[16];
+    char t[16], c[16], sp[16];
     snprintf(t, sizeof t, "%d", threads);
     snprintf(c, sizeof c, "%d", calls);
+    snprintf(sp, sizeof sp, "%d", spacing_ns);
     if (lib) setenv("LD_PRELOAD", lib, 1);
     else unsetenv("LD_PRELOAD");
-    execl(prog, prog, t, c, (char *)NULL);
+    execl(prog, prog, t, c, sp, (char *)NULL);
     _exit(127);
   }
   close(p[1]);
@@ -108,13 +111,14 @@ static int run(const char *prog, const char *lib, int threads, int calls, int ti
 
 int main(int argc, char **argv) {
   int calls = argc > 1 ? atoi(argv[1]) : 200000;
+  if (argc > 2) spacing_ns = atoi(argv[2]) * 1000;
   const char *prog = getenv("BENCH_SYSLOG_LAT") ? getenv("BENCH_SYSLOG_LAT") : BENCH_SYSLOG_LAT;
   const char *lib = getenv("BENCH_PRELOAD_LIB") ? getenv("BENCH_PRELOAD_LIB") : BENCH_PRELOAD_LIB;
   if (setup_devlog() != 0) return 1;
   pthread_t th;
   pthread_create(&th, NULL, receiver, NULL);
-  printf("bench_preload: syslog() caller latency, %d calls per thread, 2 us apart, "
-         "receiver on a private /dev/log\n", calls);
+  printf("bench_preload: syslog() caller latency, %d calls per thread, %d us apart, "
+         "receiver on a private /dev/log\n", calls, spacing_ns / 1000);
   for (int stopped = 0; stopped < 2; stopped++) {
     atomic_store_explicit(&reading, !stopped, memory_order_relaxed);
     for (int threads = 1; threads <= 2; threads++)

@@ -1,11 +1,11 @@
 /*
  * syslog_lat.c -- the unmodified program of the preload benchmark (built
  * WITHOUT uvlog, libc only): T threads each call syslog(LOG_INFO, ...) N
- * times, spaced by a short busy-wait, timing every call with
+ * times, spaced by a busy-wait of SPACING_NS (default 2000), timing every call with
  * CLOCK_MONOTONIC; the first WARM calls of each thread are not counted (the
  * preload creates its logger at the first call). Prints one line:
  *   calls=X p50_ns=.. p99_ns=.. p999_ns=.. max_ns=..
- * Usage: syslog_lat THREADS CALLS_PER_THREAD
+ * Usage: syslog_lat THREADS CALLS_PER_THREAD [SPACING_NS]
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -15,9 +15,9 @@
 #include <time.h>
 
 #define WARM 1000
-#define SPACING_NS 2000
 
 static int calls;
+static int64_t spacing_ns;
 static int64_t *lat;
 
 static int64_t now_ns(void) {
@@ -33,7 +33,7 @@ static void *worker(void *arg) {
     syslog(LOG_INFO, "request %d from %s took %.3f ms", i, "10.0.0.7", 1.25);
     int64_t t1 = now_ns();
     if (i >= WARM) out[i - WARM] = t1 - t0;
-    while (now_ns() - t1 < SPACING_NS) {}
+    while (now_ns() - t1 < spacing_ns) {}
   }
   return NULL;
 }
@@ -46,6 +46,7 @@ static int cmp(const void *a, const void *b) {
 int main(int argc, char **argv) {
   int threads = argc > 1 ? atoi(argv[1]) : 1;
   calls = argc > 2 ? atoi(argv[2]) : 100000;
+  spacing_ns = argc > 3 ? atoll(argv[3]) : 2000;
   if (threads < 1 || threads > 64 || calls < 1) return 2;
   lat = malloc(sizeof *lat * (size_t)threads * (size_t)calls);
   if (!lat) return 1;

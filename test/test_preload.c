@@ -13,6 +13,18 @@
 
 static dr_t rcv;
 
+/* Runs the program preloaded, sending to the receiver, and collects up to
+ * `want` datagrams; asserts it exited 0. */
+static dr_result_t *run_preloaded(char **argv, size_t want) {
+  static char env[700];
+  static dr_result_t res;
+  snprintf(env, sizeof env, "UVLOG_SYSLOG_PATH=%s", rcv.path);
+  dr_run_t o = {.preload = 1, .env = {env}};
+  dr_exec_recv(&o, argv, &res, &rcv, want, 3000);
+  cr_assert(WIFEXITED(res.status) && WEXITSTATUS(res.status) == 0, "status %d: %s", res.status, res.out);
+  return &res;
+}
+
 static void setup(void) {
   dr_open(&rcv);
   cr_assert_geq(rcv.fd, 0, "cannot bind the receiver");
@@ -94,15 +106,10 @@ Test(preload, never_stalls_when_daemon_stops_reading, .init = setup, .fini = tea
 /* A pre-fork server: 4 workers and the parent log 50 lines each; every
  * record arrives once, with the pid of the process that logged it. */
 Test(preload, prefork_workers_log_with_their_pid, .init = setup, .fini = teardown, .timeout = 120) {
-  char env[700];
-  snprintf(env, sizeof env, "UVLOG_SYSLOG_PATH=%s", rcv.path);
   char *argv[] = {"prog", "fork", "4", "50", NULL};
-  dr_run_t o = {.preload = 1, .env = {env}};
-  static dr_result_t res;
-  dr_exec_recv(&o, argv, &res, &rcv, 250, 3000);
-  cr_assert(WIFEXITED(res.status) && WEXITSTATUS(res.status) == 0, "%s", res.out);
-  char **d = res.dg;
-  size_t got = res.n_dg;
+  dr_result_t *res = run_preloaded(argv, 250);
+  char **d = res->dg;
+  size_t got = res->n_dg;
   cr_assert_eq(got, 250, "%zu of 250 records", got);
   int per[5] = {0};
   for (size_t i = 0; i < got; i++) {
@@ -114,7 +121,7 @@ Test(preload, prefork_workers_log_with_their_pid, .init = setup, .fini = teardow
     if (sscanf(m, "worker %d pid %d", &w, &msg_pid) != 2) {
       cr_assert_eq(sscanf(m, "parent pid %d", &msg_pid), 1, "%s", d[i]);
       w = 4;
-      cr_assert_eq(msg_pid, res.pid, "%s", d[i]);
+      cr_assert_eq(msg_pid, res->pid, "%s", d[i]);
     }
     cr_assert_eq(tag_pid, msg_pid, "the record's pid is not its process's: %s", d[i]);
     cr_assert(strncmp(d[i], "<30>", 4) == 0, "daemon.info: %s", d[i]);
@@ -127,15 +134,10 @@ Test(preload, prefork_workers_log_with_their_pid, .init = setup, .fini = teardow
 /* Records logged before exec() and after it (the preload loads again in
  * the new image) all arrive; nothing is lost at either exit. */
 Test(preload, exec_and_exit_lose_nothing, .init = setup, .fini = teardown, .timeout = 120) {
-  char env[700];
-  snprintf(env, sizeof env, "UVLOG_SYSLOG_PATH=%s", rcv.path);
   char *argv[] = {"prog", "exec", "30", NULL};
-  dr_run_t o = {.preload = 1, .env = {env}};
-  static dr_result_t res;
-  dr_exec_recv(&o, argv, &res, &rcv, 60, 3000);
-  cr_assert(WIFEXITED(res.status) && WEXITSTATUS(res.status) == 0, "%s", res.out);
-  char **d = res.dg;
-  size_t got = res.n_dg;
+  dr_result_t *res = run_preloaded(argv, 60);
+  char **d = res->dg;
+  size_t got = res->n_dg;
   size_t before = 0, after = 0;
   for (size_t i = 0; i < got; i++) {
     if (strstr(d[i], " before-exec[")) before++;

@@ -61,33 +61,30 @@ static int collect(char **argv, const char *arg0, va_list ap, char ***envp) {
   return 0;
 }
 
+/* Declares argv and fills it from the variadic list after arg0 (and envp
+ * when not NULL); a list too long fails the call with E2BIG. */
+#define PRELOAD_EXECL_ARGV(argv, arg0, envp)                 \
+  char *argv[PRELOAD_EXECL_MAX + 1];                         \
+  do {                                                       \
+    va_list ap_;                                             \
+    va_start(ap_, arg0);                                     \
+    int rc_ = collect(argv, arg0, ap_, envp);                \
+    va_end(ap_);                                             \
+    if (rc_) return errno = E2BIG, -1;                       \
+  } while (0)
+
 int execl(const char *path, const char *arg0, ...) {
-  char *argv[PRELOAD_EXECL_MAX + 1];
-  va_list ap;
-  va_start(ap, arg0);
-  int rc = collect(argv, arg0, ap, NULL);
-  va_end(ap);
-  if (rc) return errno = E2BIG, -1;
+  PRELOAD_EXECL_ARGV(argv, arg0, NULL);
   return execve(path, argv, environ);
 }
 
 int execlp(const char *file, const char *arg0, ...) {
-  char *argv[PRELOAD_EXECL_MAX + 1];
-  va_list ap;
-  va_start(ap, arg0);
-  int rc = collect(argv, arg0, ap, NULL);
-  va_end(ap);
-  if (rc) return errno = E2BIG, -1;
+  PRELOAD_EXECL_ARGV(argv, arg0, NULL);
   return execvpe(file, argv, environ);
 }
 
 int execle(const char *path, const char *arg0, ...) {
-  char *argv[PRELOAD_EXECL_MAX + 1];
   char **envp;
-  va_list ap;
-  va_start(ap, arg0);
-  int rc = collect(argv, arg0, ap, &envp);
-  va_end(ap);
-  if (rc) return errno = E2BIG, -1;
+  PRELOAD_EXECL_ARGV(argv, arg0, &envp);
   return execve(path, argv, envp);
 }
