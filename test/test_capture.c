@@ -198,3 +198,17 @@ Test(capture, preload_keeps_lines_printed_before_exit, .timeout = 120) {
   dr_free(res.dg, res.n_dg);
   dr_close(&rcv);
 }
+
+/* A bad UVLOG_CAPTURE is said on stderr and capture stays off: the lines go
+ * to the real stdout and stderr. */
+Test(capture, preload_bad_capture_variable_is_reported, .timeout = 120) {
+  char *argv[] = {"prog", "print", "1", "2", NULL};
+  dr_run_t o = {.preload = 1, .env = {"UVLOG_CAPTURE=bogus", "UVLOG_SYSLOG_PATH=/nonexistent/sock"}};
+  static dr_result_t res;
+  dr_exec(&o, argv, &res);
+  cr_assert(WIFEXITED(res.status) && WEXITSTATUS(res.status) == 0, "%s", res.out);
+  cr_expect_not_null(strstr(res.out, "uvlog: UVLOG_CAPTURE=bogus: not 1, both, stdout or stderr; capture is off\n"),
+                     "%s", res.out);
+  cr_expect_not_null(strstr(res.out, "thread 0 line 1\n"), "%s", res.out);
+  cr_expect_not_null(strstr(res.out, "last line before exit\n"), "%s", res.out);
+}

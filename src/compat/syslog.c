@@ -19,8 +19,9 @@
  * MEMORY ORDERS
  * The tag is a pointer into the caller's memory: release on store, acquire
  * on load, so its bytes written before openlog() are seen. The own logger
- * and the user's logger are published the same way. Options, facility,
- * mask and pid are lone values: relaxed.
+ * and the user's logger are published the same way, and so is own_failed
+ * (the socket path, written before either, is then visible). Options,
+ * facility, mask and pid are lone values: relaxed.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -82,7 +83,7 @@ static int compat_pid(void) {
  * first need; NULL if that failed. */
 static uvlog_t *own_logger(void) {
   uvlog_t *log = atomic_load_explicit(&g.own, memory_order_acquire);
-  if (log || atomic_load_explicit(&g.own_failed, memory_order_relaxed)) return log;
+  if (log || atomic_load_explicit(&g.own_failed, memory_order_acquire)) return log;
   pthread_once(&atfork_once, register_atfork);
   pthread_mutex_lock(&g.mu);
   log = atomic_load_explicit(&g.own, memory_order_acquire);
@@ -91,7 +92,7 @@ static uvlog_t *own_logger(void) {
       atomic_store_explicit(&g.own, log, memory_order_release);
     } else {
       log = NULL;
-      atomic_store_explicit(&g.own_failed, 1, memory_order_relaxed);
+      atomic_store_explicit(&g.own_failed, 1, memory_order_release);
     }
   }
   pthread_mutex_unlock(&g.mu);
@@ -107,10 +108,9 @@ static int deliver(const compat_line_t *l, int pri) {
   uvlog_t *log = own_logger();
   int rc = log ? uvlog_log_text(log, level, uvlog__syslog_datagram, 0, NULL, l->buf, l->len)
                : UVLOG_ECLOSED;
-  if (rc == UVLOG_ECLOSED) {
-    if (!g.path[0]) compat_socket_path(g.path, sizeof g.path);
-    rc = compat_send_direct(g.path, l->buf, l->len);
-  }
+  /* g.path was written under mu before `own` or `own_failed` was
+   * published (release), and own_logger() loaded them with acquire. */
+  if (rc == UVLOG_ECLOSED) rc = compat_send_direct(g.path, l->buf, l->len);
   return rc;
 }
 
