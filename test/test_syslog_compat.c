@@ -167,3 +167,59 @@ Test(syslog_compat, bad_environment_is_reported, .init = setup, .fini = teardown
   uvlog_syslog(LOG_INFO, "still %s", "here");
   expect_dg("<14> env: still here");
 }
+
+/* A fork()ed child gets a logger of its own at its first call (the
+ * parent's has no listener in the child), and its records carry its pid. */
+Test(syslog_compat, fork_child_gets_its_own_logger, .init = setup, .fini = teardown) {
+  uvlog_openlog("forked", LOG_PID, LOG_USER);
+  uvlog_t *parent = uvlog_syslog_logger();
+  cr_assert_not_null(parent);
+  pid_t pid = fork();
+  if (pid == 0) {
+    uvlog_syslog(LOG_INFO, "from the child");
+    uvlog_t *mine = uvlog_syslog_logger();
+    int rc = mine && mine != parent && uvlog_logger_flush(mine, 5000) == 0 ? 0 : 3;
+    _exit(rc);
+  }
+  int status;
+  waitpid(pid, &status, 0);
+  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child had no logger of its own (%d)",
+            status);
+  static dr_result_t res;
+  res.n_dg = 0;
+  struct pollfd pf = {rcv.fd, POLLIN, 0};
+  cr_assert_gt(poll(&pf, 1, 5000), 0);
+  dr_take(&rcv, &res);
+  char want[64];
+  snprintf(want, sizeof want, " forked[%d]: from the child", (int)pid);
+  cr_expect_not_null(strstr(res.dg[0], want), "%s", res.dg[0]);
+  free(res.dg[0]);
+}
+
+/* LOG_CONS: a record that cannot be sent goes to /dev/console as "TAG:
+ * MESSAGE\r\n". Here the API's logger is closed and the socket is missing;
+ * the child runs in a mount namespace whose /dev/console is a file. */
+Test(syslog_compat, cons_writes_the_console_when_sending_fails, .init = setup, .fini = teardown) {
+  char console[700];
+  snprintf(console, sizeof console, "%s/console", rcv.dir);
+  close(open(console, O_CREAT | O_WRONLY, 0600));
+  pid_t pid = fork();
+  if (pid == 0) {
+    const char *why = dr_enter_devlog_ns(rcv.path);
+    if (why) _exit(2);
+    close(open("/dev/console", O_CREAT | O_WRONLY, 0600));
+    if (mount(console, "/dev/console", NULL, MS_BIND, NULL) != 0) _exit(3);
+    setenv("UVLOG_SYSLOG_PATH", "/nonexistent/log.sock", 1);
+    uvlog_openlog("cons", LOG_CONS, LOG_USER);
+    uvlog_logger_close(uvlog_syslog_logger()); /* as at exit: the API sends directly */
+    uvlog_syslog(LOG_ERR, "to the console %d", 1);
+    _exit(0);
+  }
+  int status;
+  waitpid(pid, &status, 0);
+  cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d (2: no namespace)", status);
+  char *text = nf_read_file(console, NULL);
+  cr_assert_not_null(text);
+  cr_expect_str_eq(text, "cons: to the console 1\r\n");
+  free(text);
+}
