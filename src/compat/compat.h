@@ -31,7 +31,7 @@ typedef struct compat_line {
  * errno set to `saved_errno` first (for %m). Returns 0 or UVLOG_ENOMEM /
  * UVLOG_EINVAL (vsnprintf failed). Free with compat_line_free(). */
 int compat_line_format(compat_line_t *l, int pri, const char *tag, int pid, int saved_errno,
-                       const char *fmt, va_list ap);
+                       const char *fmt, va_list ap) UVLOG_PRINTF(6, 0);
 void compat_line_free(compat_line_t *l);
 
 /* Sends a line to the socket at `path` from the caller, without waiting
