@@ -209,6 +209,15 @@ UVLOG_EXPORT int uvlog_logger_enabled(const uvlog_t *log, uvlog_level_t level);
  *  child of the process that started the logger: it has no listener). */
 UVLOG_EXPORT int uvlog_logger_reopen(uvlog_t *log);
 
+/* Delivery latency: the time from a record's timestamp (taken by the log
+ * call) to the moment the listener had handed the record's batch to every
+ * sink (their write() returned), in buckets with these upper bounds in
+ * microseconds (10 us to 10 s), then one for everything above. */
+#define UVLOG_LATENCY_BOUNDS_US \
+  {10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, \
+   1000000, 2500000, 5000000, 10000000}
+#define UVLOG_LATENCY_BUCKETS 20 /* the 19 bounds above, then +Inf */
+
 typedef struct uvlog_stats {
   uint64_t records;                     /* records taken from the ring */
   uint64_t dropped;                     /* records dropped because the ring was full */
@@ -220,9 +229,24 @@ typedef struct uvlog_stats {
   uint64_t sink_written;                /* sum over sinks */
   uint64_t sink_dropped;                /* sum over sinks (records a sink could not keep) */
   uint64_t sink_errors;                 /* sum over sinks */
+  /* Since 0.3 (self-metrics; counted by the listener, never by a log call). */
+  uint64_t accepted_by_level[UVLOG_LEVEL_COUNT]; /* records taken from the ring, by
+                                           level: as of the last record the
+                                           listener drained (sum == records) */
+  uint64_t busy_ns;                     /* the listener's time awake (not asleep
+                                           waiting for records or timers), ns */
+  uint64_t latency_buckets[UVLOG_LATENCY_BUCKETS]; /* NOT cumulative: records per
+                                           bucket of delivery latency (below) */
+  uint64_t latency_count;               /* records measured: the sum of the buckets */
+  uint64_t latency_sum_ns;              /* sum of their latencies, ns */
 } uvlog_stats_t;
 
-/** Copies the logger's counters; any thread. */
+/** Copies the logger's counters; any thread, lock-free for every counter
+ *  (the sums over sinks take the configuration lock that log calls never
+ *  take). Each counter is exact on its own; read while the listener works,
+ *  two counters may be one batch apart (e.g. latency_count and records).
+ *  After uvlog_logger_flush() returns 0, every record accepted before it is
+ *  counted in records, accepted_by_level and the latency figures. */
 UVLOG_EXPORT int uvlog_logger_stats(const uvlog_t *log, uvlog_stats_t *stats);
 
 /* ------------------------------------------------------------------------ */

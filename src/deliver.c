@@ -18,6 +18,16 @@
  * line): it is sampled once per round by listener.c, not per batch. The
  * release zeroes the consumed bytes with ring_release() (ring.c says how).
  *
+ * SELF-METRICS (the listener's tallies, uvlog__tally)
+ * Per batch: records by level (`accepted`: counted here, never by the log
+ * call, so the producer path has no shared write for it) and each record's
+ * delivery latency, from its timestamp to the moment every sink's write()
+ * had returned for its batch (one clock read per batch; the wall clock, the
+ * one the timestamp was taken with: a negative difference, the clock set
+ * back, counts as 0). Per sink, in uvlog__deliver: the records and the bytes
+ * of rendered text handed to write(). All published before the batch's
+ * bytes are released, so a flush that waited for a record sees it counted.
+ *
  * DROP REPORTS
  * When the drop counters grew, one WARNING entry
  *   "uvlog: N records dropped (ring full): a INFO, b DEBUG"
@@ -84,13 +94,62 @@ void uvlog__deliver(uvlog_t *log, uvlog_entry_t *batch, size_t n) {
     s->batch_k = k;
     s->batch_ok = 1;
     if (k == 0) continue;
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < k; i++) bytes += s->view[i].text_len;
     int rc = s->vt.write(s, s->view, k);
-    /* relaxed: a tally. Every entry handed over counts as written; a sink
-     * that loses some says so with uvlog_sink_count_dropped(). */
-    atomic_fetch_add_explicit(&s->written, k, memory_order_relaxed);
+    /* Every entry handed over counts as written; a sink that loses some
+     * says so with uvlog_sink_count_dropped(). */
+    uvlog__tally(&s->written, k);
+    uvlog__tally(&s->bytes, bytes);
     if (rc < 0) uvlog_sink_report_error(s, rc);
   }
   log->dirty = 1;
+}
+
+static const int64_t lat_bounds_ns[UVLOG_LATENCY_BUCKETS - 1] = {
+#define US_TO_NS(us) (int64_t)(us) * 1000
+    US_TO_NS(10),     US_TO_NS(25),      US_TO_NS(50),      US_TO_NS(100),     US_TO_NS(250),
+    US_TO_NS(500),    US_TO_NS(1000),    US_TO_NS(2500),    US_TO_NS(5000),    US_TO_NS(10000),
+    US_TO_NS(25000),  US_TO_NS(50000),   US_TO_NS(100000),  US_TO_NS(250000),  US_TO_NS(500000),
+    US_TO_NS(1000000), US_TO_NS(2500000), US_TO_NS(5000000), US_TO_NS(10000000)
+#undef US_TO_NS
+};
+
+/* The first bucket whose bound is >= ns (the last one, +Inf, if none):
+ * a binary search, five steps. */
+static int lat_bucket(int64_t ns) {
+  int lo = 0, hi = UVLOG_LATENCY_BUCKETS - 1;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (ns > lat_bounds_ns[mid]) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/* Counts a delivered batch of ring records: by level, and their latency. */
+static void tally_batch(uvlog_t *log, const uvlog_entry_t *batch, size_t n) {
+  uint32_t lvl[UVLOG_LEVEL_COUNT] = {0}, lat[UVLOG_LATENCY_BUCKETS] = {0};
+  int64_t now = uvlog__now_ns();
+  uint64_t sum = 0;
+  int b = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned l = (unsigned)batch[i].level;
+    lvl[l < UVLOG_LEVEL_COUNT ? l : UVLOG_LEVEL_CRITICAL]++;
+    int64_t d = now - batch[i].ts_ns;
+    if (d < 0) d = 0;
+    sum += (uint64_t)d;
+    /* Neighbours in a batch mostly share a bucket: search only if not. */
+    if ((b > 0 && d <= lat_bounds_ns[b - 1]) ||
+        (b < UVLOG_LATENCY_BUCKETS - 1 && d > lat_bounds_ns[b]))
+      b = lat_bucket(d);
+    lat[b]++;
+  }
+  for (int i = 0; i < UVLOG_LEVEL_COUNT; i++)
+    if (lvl[i]) uvlog__tally(&log->accepted[i], lvl[i]);
+  for (int i = 0; i < UVLOG_LATENCY_BUCKETS; i++)
+    if (lat[i]) uvlog__tally(&log->lat_buckets[i], lat[i]);
+  uvlog__tally(&log->lat_sum_ns, sum);
 }
 
 int uvlog__drain(uvlog_t *log) {
@@ -123,7 +182,10 @@ int uvlog__drain(uvlog_t *log) {
       log->batch[i].msg = log->scratch.data + log->msg_off[i];
     }
   }
-  if (n) uvlog__deliver(log, log->batch, n);
+  if (n) {
+    uvlog__deliver(log, log->batch, n);
+    tally_batch(log, log->batch, n);
+  }
   ring_release(&log->ring, pos);
   log->pos = pos;
   /* relaxed: a tally. */

@@ -94,6 +94,13 @@
  * sleep_head, stored on parked's line when the listener sleeps, never the
  * consumer's head line.
  *
+ * BUSY TIME
+ * busy_ns counts the time the listener is awake: from each wake-up (wake_ns)
+ * to the next sleep, published after every batch and at each sleep (one
+ * clock read when it sleeps and one when it wakes). The sleeps are the
+ * uv_run(UV_RUN_ONCE) above; the callbacks that run inside them (a sink's
+ * socket completions, the flush timer) count as asleep.
+ *
  * CLOSE
  * ring_close() gives the final tail; the listener drains to it, polling a
  * claim that is not committed yet. A producer stalled between claim and
@@ -274,6 +281,21 @@ static void sample_high_water(uvlog_t *log) {
     atomic_store_explicit(&log->high_water, used, memory_order_relaxed);
 }
 
+/* Publishes the time awake up to `now` (monotonic ns); see BUSY TIME. */
+static void busy_publish(uvlog_t *log, int64_t now) {
+  /* relaxed: a tally that only this thread writes. */
+  atomic_store_explicit(&log->busy_ns, (uint64_t)(log->busy_base + (now - log->wake_ns)),
+                        memory_order_relaxed);
+}
+
+/* The listener goes to sleep: what it was awake for is added for good. */
+static void busy_sleep(uvlog_t *log) {
+  int64_t now = uvlog__mono_ns();
+  busy_publish(log, now);
+  log->busy_base += now - log->wake_ns;
+  log->wake_ns = now;
+}
+
 /* Drains until closed and drained. */
 static void run(uvlog_t *log) {
   flush_state_t f = {0};
@@ -281,6 +303,7 @@ static void run(uvlog_t *log) {
   uint64_t lat_ms = log->opts.delivery_latency_ms;
   unsigned spins = 0;
   int moved = 0; /* records consumed since the last sleep */
+  log->wake_ns = uvlog__mono_ns();
   sample_high_water(log);
   for (;;) {
     int got = uvlog__drain(log);
@@ -288,8 +311,10 @@ static void run(uvlog_t *log) {
       moved = 1;
       spins = 0;
     }
-    service(log, &f);
+    /* Before service(): a flush it completes sees this batch's time. */
     int64_t now = uvlog__mono_ns();
+    busy_publish(log, now);
+    service(log, &f);
     if (got != DRAIN_NONE && now - last_io >= LOOP_POLL_NS) {
       /* Sinks' timers and sockets while draining (each look is a system
        * call); service() then sees what the callbacks did, so the sleep
@@ -331,6 +356,7 @@ static void run(uvlog_t *log) {
     int light = lat_ms > 0 &&
                 (moved || uv_is_active((uv_handle_t *)&log->latency_timer) ||
                  ring_tail(&log->ring) != log->pos);
+    busy_sleep(log);
     if (light) {
       if (!uv_is_active((uv_handle_t *)&log->latency_timer)) {
         uv_update_time(&log->loop); /* the loop's clock is as old as its last run */
@@ -350,6 +376,7 @@ static void run(uvlog_t *log) {
     }
     /* seq_cst: part of the handshake's total order (a producer may race us). */
     atomic_exchange_explicit(&log->parked, PARK_NONE, memory_order_seq_cst);
+    log->wake_ns = uvlog__mono_ns();
     moved = 0;
     spins = 0;
     sample_high_water(log);

@@ -15,6 +15,14 @@
 /* Drop reports: at most one per this interval (the first one at once). */
 #define DROP_REPORT_INTERVAL_MS 1000
 
+/* Adds to a counter that only the calling thread writes (the listener's
+ * tallies): relaxed load and store, no read-modify-write; readers on other
+ * threads see each value whole (a tally, ordered with nothing). */
+static inline void uvlog__tally(_Atomic uint64_t *c, uint64_t n) {
+  atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+                        memory_order_relaxed);
+}
+
 /* deliver.c */
 enum { DRAIN_NONE = 0, DRAIN_END = 1, DRAIN_MORE = 2 };
 /* Takes one batch from the ring and delivers it. DRAIN_NONE: nothing was

@@ -102,6 +102,14 @@ struct uvlog_s {
    * their own line: the listener writes them every batch. */
   _Alignas(64) _Atomic uint64_t records;
   _Atomic uint64_t high_water;
+  /* Self-metrics (deliver.c, listener.c): only the listener writes them
+   * (relaxed load + store, no read-modify-write), anyone reads them. */
+  _Atomic uint64_t accepted[UVLOG_LEVEL_COUNT]; /* records drained, by level */
+  _Atomic uint64_t busy_ns;    /* the listener's time awake */
+  _Atomic uint64_t lat_buckets[UVLOG_LATENCY_BUCKETS];
+  _Atomic uint64_t lat_sum_ns;
+  int64_t busy_base;           /* listener-only: busy_ns up to wake_ns */
+  int64_t wake_ns;             /* listener-only: when it last woke (monotonic) */
 
   /* Flush outcome: the first error a sink's flush reported during the latest
    * completed flush request (under mu, with flush_done). */

@@ -3,10 +3,17 @@
  * figures in the Prometheus text exposition format (version 0.0.4).
  *
  * Every family gets # HELP and # TYPE, its samples follow contiguously;
- * counters end in _total; the lag histogram has cumulative _bucket{le=...}
- * samples ending with le="+Inf", then _sum and _count. Label values are
- * escaped (backslash, double quote, newline), HELP text too (backslash,
- * newline).
+ * counters end in _total; the histograms (delivery latency, loop lag) have
+ * cumulative _bucket{le=...} samples ending with le="+Inf", then _sum and
+ * _count. Label values are escaped (backslash, double quote, newline).
+ *
+ * Reads: every figure is an atomic load (relaxed), so a reader never waits
+ * for a producer or the listener; only the sink list is walked under the
+ * logger's `mu` (it guards the list against a concurrent close, which frees
+ * the sinks; log calls never take it). Read while the listener works, a
+ * histogram's buckets may miss the increments of the batch being counted
+ * (its _count is the sum of the buckets as read, its _sum read apart), but
+ * every value only grows from one read to the next.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -73,6 +80,41 @@ static void put_double(out_t *o, double v) {
   putf(o, "%.9g", v);
 }
 
+/* A family of one unlabelled sample with a value in seconds. */
+static void metric_s(out_t *o, const char *name, const char *type, const char *help, double v) {
+  family(o, name, type, help);
+  putf(o, "%s ", name);
+  put_double(o, v);
+  put(o, "\n", 1);
+}
+
+/* A histogram: `n` bucket counts (NOT cumulative; the last one is +Inf)
+ * with upper bounds `bounds_s` (n - 1 of them, seconds). _count is the sum
+ * of the buckets as read, so it equals the +Inf bucket even while the
+ * counters move. */
+static void histogram(out_t *o, const char *name, const char *help, const double *bounds_s,
+                      const uint64_t *buckets, int n, double sum_s) {
+  family(o, name, "histogram", help);
+  uint64_t cum = 0;
+  for (int i = 0; i < n; i++) {
+    cum += buckets[i];
+    putf(o, "%s_bucket{le=\"", name);
+    if (i < n - 1) put_double(o, bounds_s[i]);
+    else put(o, "+Inf", 4);
+    putf(o, "\"} %" PRIu64 "\n", cum);
+  }
+  putf(o, "%s_sum ", name);
+  put_double(o, sum_s);
+  putf(o, "\n%s_count %" PRIu64 "\n", name, cum);
+}
+
+/* One sample per level: name{level="INFO"} v. */
+static void by_level(out_t *o, const char *name, const char *help, const uint64_t *v) {
+  family(o, name, "counter", help);
+  for (int l = 0; l < UVLOG_LEVEL_COUNT; l++)
+    putf(o, "%s{level=\"%s\"} %" PRIu64 "\n", name, uvlog_level_name((uvlog_level_t)l), v[l]);
+}
+
 /* Sinks: the one place that walks the logger's list (under its `mu`, which
  * log calls never take: the list changes before start and at close only). */
 typedef struct {
@@ -99,26 +141,7 @@ static size_t collect_sinks(uvlog_t *log, sink_row_t **rows) {
   return r ? i : 0;
 }
 
-static void write_logger(out_t *o, uvlog_t *log) {
-  uvlog_stats_t st;
-  uvlog_logger_stats(log, &st);
-
-  family(o, "uvlog_records_total", "counter",
-         "Records the listener took from the ring (accepted records, once consumed).");
-  sample_u(o, "uvlog_records_total", st.records);
-
-  family(o, "uvlog_records_dropped_total", "counter",
-         "Records dropped because the ring was full, by level.");
-  for (int l = 0; l < UVLOG_LEVEL_COUNT; l++)
-    putf(o, "uvlog_records_dropped_total{level=\"%s\"} %" PRIu64 "\n",
-         uvlog_level_name((uvlog_level_t)l), st.dropped_by_level[l]);
-
-  metric_u(o, "uvlog_records_truncated_total", "counter", "Records cut to max_record.", st.truncated);
-
-  metric_u(o, "uvlog_ring_bytes", "gauge", "Bytes in the ring now.", st.queue_bytes);
-  metric_u(o, "uvlog_ring_capacity_bytes", "gauge", "Size of the ring.", st.queue_capacity);
-  metric_u(o, "uvlog_ring_high_water_bytes", "gauge", "Most bytes seen in the ring.", st.queue_high_water);
-
+static void write_sinks(out_t *o, uvlog_t *log) {
   sink_row_t *rows;
   size_t n = collect_sinks(log, &rows);
   static const struct {
@@ -126,8 +149,12 @@ static void write_logger(out_t *o, uvlog_t *log) {
     size_t off;
   } sf[] = {
     {"uvlog_sink_written_total", "Records the sink accepted.", offsetof(uvlog_sink_stats_t, written)},
+    {"uvlog_sink_written_bytes_total", "Bytes of rendered text in the records the sink accepted.",
+     offsetof(uvlog_sink_stats_t, bytes)},
     {"uvlog_sink_dropped_total", "Records the sink reported as lost.", offsetof(uvlog_sink_stats_t, dropped)},
     {"uvlog_sink_errors_total", "Errors the sink reported.", offsetof(uvlog_sink_stats_t, errors)},
+    {"uvlog_sink_reconnects_total", "Connections the sink made after its first.",
+     offsetof(uvlog_sink_stats_t, reconnects)},
   };
   for (size_t f = 0; f < sizeof sf / sizeof sf[0]; f++) {
     family(o, sf[f].name, "counter", sf[f].help);
@@ -142,48 +169,59 @@ static void write_logger(out_t *o, uvlog_t *log) {
   free(rows);
 }
 
+static void write_logger(out_t *o, uvlog_t *log) {
+  uvlog_stats_t st;
+  uvlog_logger_stats(log, &st);
+
+  family(o, "uvlog_records_total", "counter",
+         "Records the listener took from the ring (accepted records, once consumed).");
+  sample_u(o, "uvlog_records_total", st.records);
+  by_level(o, "uvlog_records_accepted_total",
+           "Records the listener took from the ring, by level (as of the last record drained).",
+           st.accepted_by_level);
+  by_level(o, "uvlog_records_dropped_total", "Records dropped because the ring was full, by level.",
+           st.dropped_by_level);
+  metric_u(o, "uvlog_records_truncated_total", "counter", "Records cut to max_record.", st.truncated);
+
+  metric_u(o, "uvlog_ring_bytes", "gauge", "Bytes in the ring now.", st.queue_bytes);
+  metric_u(o, "uvlog_ring_capacity_bytes", "gauge", "Size of the ring.", st.queue_capacity);
+  metric_u(o, "uvlog_ring_high_water_bytes", "gauge", "Most bytes seen in the ring.", st.queue_high_water);
+
+  metric_s(o, "uvlog_listener_busy_seconds_total", "counter",
+           "Time the listener thread spent awake (not sleeping for records or timers).",
+           (double)st.busy_ns / 1e9);
+  static const uint64_t bounds_us[UVLOG_LATENCY_BUCKETS - 1] = UVLOG_LATENCY_BOUNDS_US;
+  double bounds_s[UVLOG_LATENCY_BUCKETS - 1];
+  for (int i = 0; i < UVLOG_LATENCY_BUCKETS - 1; i++) bounds_s[i] = (double)bounds_us[i] / 1e6;
+  histogram(o, "uvlog_delivery_latency_seconds",
+            "From a record's timestamp to its batch having been handed to every sink.", bounds_s,
+            st.latency_buckets, UVLOG_LATENCY_BUCKETS, (double)st.latency_sum_ns / 1e9);
+
+  write_sinks(o, log);
+}
+
 static void write_monitor(out_t *o, const uvlog_loop_monitor_t *mon) {
   uvlog_loop_stats_t st;
   uvlog_loop_monitor_stats(mon, &st);
   static const uint64_t bounds_ms[UVLOG_LOOP_LAG_BUCKETS - 1] = UVLOG_LOOP_LAG_BOUNDS_MS;
+  double bounds_s[UVLOG_LOOP_LAG_BUCKETS - 1];
+  for (int i = 0; i < UVLOG_LOOP_LAG_BUCKETS - 1; i++) bounds_s[i] = (double)bounds_ms[i] / 1e3;
+  histogram(o, "uvlog_loop_lag_seconds",
+            "Lag of the monitor's timer: the time its callback ran minus the time it was due.",
+            bounds_s, st.lag_buckets, UVLOG_LOOP_LAG_BUCKETS, (double)st.lag_sum_ns / 1e9);
 
-  family(o, "uvlog_loop_lag_seconds", "histogram",
-         "Lag of the monitor's timer: the time its callback ran minus the time it was due.");
-  uint64_t cum = 0;
-  for (int i = 0; i < UVLOG_LOOP_LAG_BUCKETS; i++) {
-    cum += st.lag_buckets[i];
-    if (i < UVLOG_LOOP_LAG_BUCKETS - 1) {
-      putf(o, "uvlog_loop_lag_seconds_bucket{le=\"");
-      put_double(o, (double)bounds_ms[i] / 1e3);
-      putf(o, "\"} %" PRIu64 "\n", cum);
-    } else {
-      putf(o, "uvlog_loop_lag_seconds_bucket{le=\"+Inf\"} %" PRIu64 "\n", cum);
-    }
-  }
-  putf(o, "uvlog_loop_lag_seconds_sum ");
-  put_double(o, (double)st.lag_sum_ns / 1e9);
-  putf(o, "\nuvlog_loop_lag_seconds_count %" PRIu64 "\n", st.ticks);
-
-  family(o, "uvlog_loop_lag_last_seconds", "gauge", "Lag of the last tick.");
-  putf(o, "uvlog_loop_lag_last_seconds ");
-  put_double(o, (double)st.lag_ns / 1e9);
-  put(o, "\n", 1);
-  family(o, "uvlog_loop_lag_period_max_seconds", "gauge",
-         "Largest lag in the last complete reporting period.");
-  putf(o, "uvlog_loop_lag_period_max_seconds ");
-  put_double(o, (double)st.period_lag_max_ns / 1e9);
-  put(o, "\n", 1);
-  family(o, "uvlog_loop_busy_max_seconds", "gauge",
-         "Longest stretch the loop ran callbacks without reaching its poll phase, since start.");
-  putf(o, "uvlog_loop_busy_max_seconds ");
-  put_double(o, (double)st.busy_max_ns / 1e9);
-  put(o, "\n", 1);
+  metric_s(o, "uvlog_loop_lag_last_seconds", "gauge",
+           "Lag of the last tick.",
+           (double)st.lag_ns / 1e9);
+  metric_s(o, "uvlog_loop_lag_period_max_seconds", "gauge",
+           "Largest lag in the last complete reporting period.",
+           (double)st.period_lag_max_ns / 1e9);
+  metric_s(o, "uvlog_loop_busy_max_seconds", "gauge",
+           "Longest stretch the loop ran callbacks without reaching its poll phase, since start.",
+           (double)st.busy_max_ns / 1e9);
   if (st.utilization >= 0) {
-    family(o, "uvlog_loop_utilization", "gauge",
-           "Share of the last interval the loop was not idle in its poll phase (0..1).");
-    putf(o, "uvlog_loop_utilization ");
-    put_double(o, st.utilization);
-    put(o, "\n", 1);
+    metric_s(o, "uvlog_loop_utilization", "gauge",
+             "Share of the last interval the loop was not idle in its poll phase (0..1).", st.utilization);
   }
   metric_u(o, "uvlog_loop_iterations_total", "counter", "Loop iterations since the monitor started.", st.iterations);
   family(o, "uvlog_loop_active_handles", "gauge",
@@ -198,10 +236,9 @@ static void write_monitor(out_t *o, const uvlog_loop_monitor_t *mon) {
   metric_u(o, "uvlog_loop_active_requests", "gauge", "Active requests on the loop.", st.active_reqs);
   metric_u(o, "uvlog_loop_lag_warnings_total", "counter", "WARNING records logged for lag.", st.lag_warnings);
   metric_u(o, "uvlog_loop_stalls_total", "counter", "Stalls the watchdog reported.", st.stalls);
-  family(o, "uvlog_loop_stall_max_seconds", "gauge", "Longest stall the watchdog saw.");
-  putf(o, "uvlog_loop_stall_max_seconds ");
-  put_double(o, (double)st.stall_max_ns / 1e9);
-  put(o, "\n", 1);
+  metric_s(o, "uvlog_loop_stall_max_seconds", "gauge",
+           "Longest stall the watchdog saw.",
+           (double)st.stall_max_ns / 1e9);
 }
 
 int uvlog_metrics_write(uvlog_t *log, const uvlog_loop_monitor_t *mon, char *buf, size_t cap) {

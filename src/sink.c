@@ -182,13 +182,33 @@ void uvlog_sink_report_error(uvlog_sink_t *s, int err) {
   s->err_since_flush = 1;
 }
 
+void uvlog_sink_count_reconnect(uvlog_sink_t *s) {
+  if (s) atomic_fetch_add_explicit(&s->reconnects, 1, memory_order_relaxed); /* a tally */
+}
+
 int uvlog_sink_stats(const uvlog_sink_t *cs, uvlog_sink_stats_t *st) {
   if (!cs || !st) return UVLOG_EINVAL;
   uvlog_sink_t *s = (uvlog_sink_t *)cs;
+  memset(st, 0, sizeof *st);
   /* relaxed: independent tallies. */
   st->written = atomic_load_explicit(&s->written, memory_order_relaxed);
   st->dropped = atomic_load_explicit(&s->dropped, memory_order_relaxed);
   st->errors = atomic_load_explicit(&s->errors, memory_order_relaxed);
   st->last_error = atomic_load_explicit(&s->last_error, memory_order_relaxed);
+  st->bytes = atomic_load_explicit(&s->bytes, memory_order_relaxed);
+  st->reconnects = atomic_load_explicit(&s->reconnects, memory_order_relaxed);
   return 0;
+}
+
+/* The list changes before start (uvlog_sink_add) and at close (the sinks
+ * are unlinked under `mu`, then freed): `mu` makes the walk safe against
+ * both; log calls never take it. */
+int uvlog_logger_sinks(uvlog_t *log, uvlog_sink_t **out, size_t cap) {
+  if (!log || (!out && cap)) return UVLOG_EINVAL;
+  pthread_mutex_lock(&log->mu);
+  size_t n = 0;
+  for (uvlog_sink_t *s = log->sinks; s; s = s->next, n++)
+    if (n < cap) out[n] = s;
+  pthread_mutex_unlock(&log->mu);
+  return n > (size_t)INT32_MAX ? INT32_MAX : (int)n;
 }

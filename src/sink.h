@@ -37,6 +37,8 @@ struct uvlog_sink_s {
   _Atomic uint64_t dropped;
   _Atomic uint64_t errors;
   _Atomic int last_error;
+  _Atomic uint64_t bytes;       /* rendered bytes handed to write() */
+  _Atomic uint64_t reconnects;  /* uvlog_sink_count_reconnect() */
 
   /* Listener-only state. */
   int opened;                   /* vt.open succeeded */

@@ -153,17 +153,23 @@ UVLOG_EXPORT int uvlog_loop_monitor_stats(const uvlog_loop_monitor_t *mon, uvlog
 /* Self-metrics (Prometheus text exposition format 0.0.4)                    */
 /* ------------------------------------------------------------------------ */
 
-/** Renders the logger's metrics (records, drops by level, truncation, ring
- *  depth/capacity/high-water, per-sink written/dropped/errors labelled
- *  sink="name",index="N") and, if `mon` is not NULL, the loop monitor's
- *  (lag histogram, utilization, busy stretch, iterations, handles by type,
- *  stalls) into `buf` as Prometheus text (Content-Type
- *  "text/plain; version=0.0.4"). Either of `log` and `mon` may be NULL, not
- *  both. Like snprintf: writes at most cap - 1 bytes and a NUL (buf may be
- *  NULL when cap is 0) and returns the length of the whole text; if that is
- *  >= cap, call again with a larger buffer. Any thread: producers never
- *  wait for it (it takes the logger's configuration lock to walk the
- *  sinks, which the log calls never take). Errors: UVLOG_EINVAL. */
+/** Renders the logger's metrics (records, records accepted and dropped by
+ *  level, truncation, ring depth/capacity/high-water, the listener's busy
+ *  time, the delivery latency histogram, per-sink records and bytes
+ *  written, drops, errors and reconnects labelled sink="name",index="N",
+ *  N being the order of addition as in uvlog_logger_sinks()) and, if `mon`
+ *  is not NULL, the loop monitor's (lag histogram, utilization, busy
+ *  stretch, iterations, handles by type, stalls) into `buf` as Prometheus
+ *  text (Content-Type "text/plain; version=0.0.4"). Either of `log` and
+ *  `mon` may be NULL, not both. Like snprintf: writes at most cap - 1 bytes
+ *  and a NUL (buf may be NULL when cap is 0) and returns the length of the
+ *  whole text; if that is >= cap, call again with a larger buffer. Any
+ *  thread: every figure is read with atomic loads, so producers and the
+ *  listener never wait for it (the sink list is walked under the logger's
+ *  configuration lock, which the log calls never take). Counters only grow
+ *  from one call to the next; a histogram read while the listener counts a
+ *  batch may miss part of that batch (its _count is always the sum of its
+ *  buckets). Errors: UVLOG_EINVAL. */
 UVLOG_EXPORT int uvlog_metrics_write(uvlog_t *log, const uvlog_loop_monitor_t *mon, char *buf,
                                      size_t cap);
 

@@ -154,6 +154,14 @@ UVLOG_EXPORT void uvlog_sink_destroy(uvlog_sink_t *sink);
  *  on (closed and freed by uvlog_logger_close()). Errors: UVLOG_EINVAL,
  *  UVLOG_EBUSY (started, or the sink already belongs to a logger). */
 UVLOG_EXPORT int uvlog_sink_add(uvlog_t *log, uvlog_sink_t *sink);
+/** Enumerates the logger's sinks in order of addition (the order
+ *  uvlog_metrics_write() labels index="0", "1"...): stores the first
+ *  min(cap, n) of them in `out` and returns n, the number of sinks (call
+ *  with cap 0 to size the array; `out` may be NULL then). The pointers stay
+ *  valid until uvlog_logger_close(), which frees the sinks (afterwards it
+ *  returns 0). Any thread. Errors: UVLOG_EINVAL (NULL log, or NULL out with
+ *  cap > 0). */
+UVLOG_EXPORT int uvlog_logger_sinks(uvlog_t *log, uvlog_sink_t **out, size_t cap);
 /** Sets the sink's level (it sees only records at or above it); any thread. */
 UVLOG_EXPORT int uvlog_sink_set_level(uvlog_sink_t *sink, uvlog_level_t level);
 /** Returns the sink's level. */
@@ -171,12 +179,22 @@ UVLOG_EXPORT void uvlog_sink_flush_done(uvlog_sink_t *sink, int status);
 UVLOG_EXPORT void uvlog_sink_count_dropped(uvlog_sink_t *sink, uint64_t n);
 /** For sink implementations: records an error (counted; the last one kept). */
 UVLOG_EXPORT void uvlog_sink_report_error(uvlog_sink_t *sink, int err);
+/** For sink implementations: counts one connection made after the first one
+ *  (a reconnect after the peer went away, or after a reopen). Listener
+ *  thread (a sink's callbacks). */
+UVLOG_EXPORT void uvlog_sink_count_reconnect(uvlog_sink_t *sink);
 
 typedef struct uvlog_sink_stats {
   uint64_t written;   /* records the sink accepted */
   uint64_t dropped;   /* records the sink reported as lost */
   uint64_t errors;    /* errors reported */
   int last_error;     /* the last error code, 0 if none */
+  /* Since 0.3. */
+  uint64_t bytes;      /* bytes of rendered text (uvlog_entry_t.text) in the
+                          records the sink accepted (`written`) */
+  uint64_t reconnects; /* connections made after the first (the TCP sink's
+                          connects, the syslog sink's reconnects to its socket;
+                          uvlog_sink_count_reconnect() for your own sinks) */
 } uvlog_sink_stats_t;
 
 /** Copies a sink's counters; any thread. */

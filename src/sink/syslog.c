@@ -61,6 +61,7 @@ typedef struct syslog_sink {
   uv_timer_t close_timer;
   uvlog_flushw_t fw;       /* pending flushes, stall state (netq.h) */
   int root_err;            /* why the daemon is away (when fd < 0) */
+  int connected_once;      /* a connection was made: the next ones are reconnects */
 
   int opened, closing, finished;
   int open_handles;
@@ -186,6 +187,8 @@ static int sl_connect(syslog_sink_t *sl) {
   sl->fd = fd;
   sl->poll = &c->poll;
   sl->open_handles++;
+  if (sl->connected_once) uvlog_sink_count_reconnect(sl->sink);
+  sl->connected_once = 1;
   return 0;
 }
 

@@ -73,6 +73,7 @@ typedef struct tcp_sink {
 
   uvlog_flushw_t fw;       /* pending flushes, stall state (netq.h) */
   int root_err;            /* why the last attempt or connection failed */
+  int connected_once;      /* a connection was made: the next ones are reconnects */
 
   int opened;              /* open() ran: the timers are initialized */
   int closing;             /* vt->close ran */
@@ -243,6 +244,8 @@ static void tcp_connect_cb(uv_connect_t *req, int status) {
   }
   uv_timer_stop(&ts->timer);
   ts->state = ST_CONNECTED;
+  if (ts->connected_once) uvlog_sink_count_reconnect(ts->sink);
+  ts->connected_once = 1;
   uvlog_backoff_reset(&ts->backoff);
   uv_tcp_nodelay(ts->tcp, 1);
   int rc = uv_read_start((uv_stream_t *)ts->tcp, tcp_alloc_cb, tcp_read_cb);
