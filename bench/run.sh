@@ -33,5 +33,9 @@ if command -v valgrind >/dev/null; then
 else
   echo "notice: valgrind not found: no instruction counts (bench/callgrind.sh)"
 fi
+# The preloaded syslog() against glibc's (docs/drop-in.md; root for /dev/log).
+ninja -C "$build" bench/bench_preload bench/syslog_lat libuvlog-syslog.so
+"$build/bench/bench_preload" | tee bench/results/preload-latest.txt ||
+  echo "notice: bench_preload needs root (a private /dev/log): skipped"
 echo "results: bench/results/latest.{txt,json}, bench/results/$stamp.json,"
-echo "  bench/results/callgrind-latest.txt; plots: docs/img/"
+echo "  bench/results/callgrind-latest.txt, bench/results/preload-latest.txt; plots: docs/img/"

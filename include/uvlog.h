@@ -12,6 +12,8 @@
  *   uvlog/loop.h       the monitor of an application's uv loop (lag,
  *                      utilization, stalls) and Prometheus metrics
  *   uvlog/crash.h      the crash flush (write the queue on a fatal signal)
+ *   uvlog/capture.h    capture of the process's stdout and stderr
+ *   (uvlog/syslog.h    the syslog(3)-compatible API: include it yourself)
  *   uvlog/private.h    the machinery behind the log macros (not an API)
  *   uvlog/args.h       generated argument-counting macros (not an API)
  *
@@ -389,6 +391,7 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
 #include "uvlog/loop.h"
 #include "uvlog/fields.h"
 #include "uvlog/crash.h"
+#include "uvlog/capture.h"
 
 #ifdef __cplusplus
 }

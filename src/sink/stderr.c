@@ -22,14 +22,18 @@
  * written directly; a blocking one that does not drain still blocks the
  * listener (never producers, who drop or wait per the overflow policy).
  * RFC 5424 / RFC 3164 records are written one per line (fdio.h).
+ * While stderr is captured (capture.c), "fd 2" above means the copy of the
+ * original fd 2 the capture keeps, so records never loop back through it.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "../crash.h"
+#include "../capture.h"
 #include "../sink.h"
 #include "fdio.h"
 
@@ -52,14 +56,17 @@ static void stderr_drop_own(stderr_sink_t *ss) {
 /* The descriptor to write this batch to (see the top of the file). */
 static int stderr_fd(stderr_sink_t *ss) {
   struct stat st;
-  if (fstat(2, &st) != 0 || !S_ISFIFO(st.st_mode)) {
+  int err = uvlog__stderr_fd(); /* 2, or the original fd 2 while it is captured */
+  if (fstat(err, &st) != 0 || !S_ISFIFO(st.st_mode)) {
     stderr_drop_own(ss);
-    return 2;
+    return err;
   }
   if (ss->own_fd >= 0 && ss->dev == st.st_dev && ss->ino == st.st_ino) return ss->own_fd;
   stderr_drop_own(ss);
-  int fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return 2;
+  char proc[32];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", err);
+  int fd = open(proc, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return err;
   ss->own_fd = fd;
   ss->dev = st.st_dev;
   ss->ino = st.st_ino;
@@ -123,8 +130,9 @@ int uvlog_sink_stderr_create(uvlog_sink_t **out) {
 }
 
 int uvlog__stderr_sink_crash_fd(const uvlog_sink_t *sink) {
-  /* fd 2 itself, not the sink's own non-blocking descriptor of a pipe (the
-   * listener may be closing that one): a blocked write is cut by the crash
-   * flush's alarm. */
-  return sink && sink->vt.write == stderr_write ? 2 : -1;
+  /* fd 2 itself (or the original fd 2 while stderr is captured: the
+   * capture thread may never read again), not the sink's own non-blocking
+   * descriptor of a pipe (the listener may be closing that one): a blocked
+   * write is cut by the crash flush's alarm. */
+  return sink && sink->vt.write == stderr_write ? uvlog__stderr_fd() : -1;
 }

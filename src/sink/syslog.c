@@ -18,6 +18,10 @@
  * buffer and a timer reconnects with backoff (netq.h, uvlog_backoff_t); a
  * successful connect resets the backoff and drains the buffer.
  *
+ * A record whose file is uvlog__syslog_datagram (the syslog(3)-compatible
+ * API, src/compat/) already holds the whole datagram glibc would send: its
+ * message is sent as it is, not the sink's rendering.
+ *
  * ACCOUNTING
  * Each record given to vt->write is sent, buffered, or dropped and counted
  * (buffer full, EMSGSIZE, another send error, or still buffered when the
@@ -31,6 +35,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "../compat/compat.h"
 #include "netq.h"
 #include "uvlog.h"
 
@@ -292,7 +297,10 @@ static int sl_write(uvlog_sink_t *sink, const uvlog_entry_t *entries, size_t cou
   for (size_t i = 0; i < count; i++) {
     const char *p = entries[i].text;
     size_t n = entries[i].text_len;
-    if (n > 0 && p[n - 1] == '\n') n--;
+    if (entries[i].file == uvlog__syslog_datagram) { /* made by the syslog(3) API: sent as is */
+      p = entries[i].msg;
+      n = entries[i].msg_len;
+    } else if (n > 0 && p[n - 1] == '\n') n--;
     if (n > sl->max_message) { n = sl->max_message; cut++; }
     if (sl->fd >= 0 && sl->q.count == 0) {
       int rc = sl_send(sl, p, n);
