@@ -49,6 +49,7 @@ typedef struct cap_stream {
   int rd;                 /* read end of the pipe, or -1 (not captured, or EOF) */
   uvlog_level_t level;
   const char *tag;
+  uvlog_t *h;             /* the logger or the stream's category */
   char *line;             /* a partial line, max_line bytes */
   size_t len;
 } cap_stream_t;
@@ -76,6 +77,8 @@ void uvlog_capture_options_init(uvlog_capture_options_t *o) {
   o->stderr_level = UVLOG_LEVEL_WARNING;
   o->stdout_tag = "stdout";
   o->stderr_tag = "stderr";
+  o->stdout_category = NULL;
+  o->stderr_category = NULL;
   o->max_line = 4096;
 }
 
@@ -91,8 +94,8 @@ static int cap_validate(const uvlog_capture_options_t *o) {
 
 /* ---- the reader --------------------------------------------------------- */
 
-static void emit(uvlog_capture_t *c, cap_stream_t *s, const char *p, size_t n) {
-  (void)uvlog_log_text(c->log, s->level, s->tag, 0, NULL, p, n);
+static void emit(cap_stream_t *s, const char *p, size_t n) {
+  (void)uvlog_log_text(s->h, s->level, s->tag, 0, NULL, p, n);
 }
 
 /* Cuts `n` bytes into lines; a partial line waits in s->line. */
@@ -103,12 +106,12 @@ static void feed(uvlog_capture_t *c, cap_stream_t *s, const char *p, size_t n) {
     if (s->len + take > c->max_line) take = c->max_line - s->len;
     int whole = nl && take == (size_t)(nl - p);
     if (s->len == 0 && (whole || take == c->max_line)) {
-      emit(c, s, p, take); /* straight from the chunk */
+      emit(s, p, take); /* straight from the chunk */
     } else {
       memcpy(s->line + s->len, p, take);
       s->len += take;
       if (whole || s->len == c->max_line) {
-        emit(c, s, s->line, s->len);
+        emit(s, s->line, s->len);
         s->len = 0;
       }
     }
@@ -128,7 +131,7 @@ static void drain(uvlog_capture_t *c, cap_stream_t *s, char *chunk) {
     }
     if (r < 0 && errno == EINTR) continue;
     if (r < 0 && errno == EAGAIN) return;
-    if (s->len) emit(c, s, s->line, s->len);
+    if (s->len) emit(s, s->line, s->len);
     s->len = 0;
     close(s->rd);
     s->rd = -1;
@@ -146,7 +149,7 @@ static void *reader_main(void *arg) {
       if (stop || pf[i + 1].revents) drain(c, &c->s[i], chunk);
   }
   for (int i = 0; i < 2; i++) /* stop: the partial last lines */
-    if (c->s[i].len) emit(c, &c->s[i], c->s[i].line, c->s[i].len);
+    if (c->s[i].len) emit(&c->s[i], c->s[i].line, c->s[i].len);
   free(chunk);
   return NULL;
 }
@@ -242,7 +245,15 @@ int uvlog_capture_start(uvlog_capture_t **out, uvlog_t *log, const uvlog_capture
   }
   if (!out || !log || cap_validate(o) != 0) return UVLOG_EINVAL;
   *out = NULL;
-  if (atomic_load_explicit(&log->state, memory_order_acquire) != LOG_RUNNING) return UVLOG_EBUSY;
+  /* A category handle stands for its root (it logs in that category). */
+  if (atomic_load_explicit(&uvlog__root(log)->state, memory_order_acquire) != LOG_RUNNING)
+    return UVLOG_EBUSY;
+  uvlog_t *h[2] = {log, log};
+  const char *cat[2] = {o->stdout_category, o->stderr_category};
+  for (int i = 0; i < 2; i++) {
+    int crc = cat[i] ? uvlog_category_get(log, cat[i], &h[i]) : 0;
+    if (crc != 0) return crc == UVLOG_ENOMEM || crc == -ENOSPC ? crc : UVLOG_EINVAL;
+  }
   uvlog_capture_t *c = calloc(1, sizeof *c), *none = NULL;
   if (!c) return UVLOG_ENOMEM;
   if (!atomic_compare_exchange_strong_explicit(&active, &none, c, memory_order_acq_rel,
@@ -250,11 +261,13 @@ int uvlog_capture_start(uvlog_capture_t **out, uvlog_t *log, const uvlog_capture
     free(c);
     return UVLOG_EBUSY;
   }
-  c->log = log;
+  c->log = uvlog__root(log);
   c->max_line = o->max_line;
   c->wake[0] = c->wake[1] = -1;
-  c->s[0] = (cap_stream_t){.fd = 1, .saved = -1, .rd = -1, .level = o->stdout_level, .tag = o->stdout_tag};
-  c->s[1] = (cap_stream_t){.fd = 2, .saved = -1, .rd = -1, .level = o->stderr_level, .tag = o->stderr_tag};
+  c->s[0] = (cap_stream_t){.fd = 1, .saved = -1, .rd = -1, .level = o->stdout_level, .tag = o->stdout_tag,
+                           .h = h[0]};
+  c->s[1] = (cap_stream_t){.fd = 2, .saved = -1, .rd = -1, .level = o->stderr_level, .tag = o->stderr_tag,
+                           .h = h[1]};
   int rc = cap_setup(c, o);
   if (rc != 0) {
     restore(&c->s[0]);

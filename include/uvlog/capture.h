@@ -25,6 +25,11 @@ typedef struct uvlog_capture_options {
                                  default "stdout"; kept as a pointer, so a
                                  string literal (it must outlive the logger) */
   const char *stderr_tag;     /* default "stderr" */
+  const char *stdout_category;/* the category stdout lines are logged in
+                                 (uvlog_category_get(): its level, rules and
+                                 sink filters apply); default NULL: the
+                                 logger's own records */
+  const char *stderr_category;/* the same for stderr; default NULL */
   size_t max_line;            /* a longer line is cut into records of this
                                  many bytes; 64 .. 1 MiB, default 4096 */
 } uvlog_capture_options_t;
@@ -43,7 +48,8 @@ UVLOG_EXPORT void uvlog_capture_options_init(uvlog_capture_options_t *o);
  *  the logger's own atexit close. `log` must be started (uvlog_logger_start())
  *  and must outlive the capture. `o` may be NULL. Errors: UVLOG_EINVAL (NULL
  *  out or log, streams 0 or with other bits, a level that is not loggable,
- *  NULL tag, max_line out of range), UVLOG_EBUSY (the logger is not running,
+ *  NULL tag, max_line out of range, a category name uvlog_category_get()
+ *  refuses), -ENOSPC (no category left), UVLOG_EBUSY (the logger is not running,
  *  or a capture is active), or -errno from pipe(2)/dup(2)/pthread_create. */
 UVLOG_EXPORT int uvlog_capture_start(uvlog_capture_t **out, uvlog_t *log,
                                      const uvlog_capture_options_t *o);
