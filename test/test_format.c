@@ -15,22 +15,11 @@
 #include "format/format.h"
 #include "format/format_util.h"
 
-/* 2026-11-22T02:32:48.123456789Z */
-#define FIXED_TS (INT64_C(1795314768) * 1000000000 + 123456789)
+#include "format_fixture.h"
 
-static uvlog_entry_t fixed_entry(const char *msg) {
-  uvlog_entry_t e;
-  memset(&e, 0, sizeof e);
-  e.ts_ns = FIXED_TS;
-  e.tid = 4242;
-  e.level = UVLOG_LEVEL_INFO;
-  e.file = "src/dir/main.c";
-  e.func = "run";
-  e.line = 77;
-  e.msg = msg;
-  e.msg_len = strlen(msg);
-  return e;
-}
+/* 2026-11-22T02:32:48.123456789Z, and a plain entry (format_fixture.h). */
+#define FIXED_TS FF_TS
+#define fixed_entry ff_entry
 
 /* Renders `e` with `f` into a NUL-terminated malloc'd string (*len bytes
  * before the NUL, which may contain NULs themselves). */

@@ -14,13 +14,7 @@
 #include "capture.h"
 #include "uvlog.h"
 
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-#define NO_INTERPOSE 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-#define NO_INTERPOSE 1
-#endif
-#endif
+#include "interpose.h"
 
 static _Thread_local volatile int counting; /* volatile: the compiler assumes malloc() touches no globals */
 static _Thread_local volatile unsigned long allocs;
