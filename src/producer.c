@@ -505,6 +505,10 @@ int uvlog_log_kv(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   uint8_t cat = uvlog__to_root(&log);
   if (UVLOG_UNLIKELY(forked_child(log))) return UVLOG_ECLOSED;
   uint64_t ts = uvlog__stamp(log->tsc);
+  if (UVLOG_UNLIKELY(log->rl_burst && site->cache)) { /* the rate limit (ratelimit.c) */
+    int rl = uvlog__rate_admit(log, level, site, ts);
+    if (rl) return rl;
+  }
   uvlog__fb_from_site(&fb, site, vals, log->max_record);
   uvlog_rec_t *rec;
   int nested = enter();

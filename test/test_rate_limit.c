@@ -5,7 +5,8 @@
  * the rest with UVLOG_ERATELIMITED and counts them (stats.rate_limited),
  * and the first call after the interval queues one "suppressed M records"
  * record at the site's level before its own. Off by default: nothing is
- * refused. uvlog_log() (no static site) is never limited.
+ * refused. Structured (_KV) call sites are limited the same way.
+ * uvlog_log() (no static site) is never limited.
  *
  * The windows are counted on a test clock (ratelimit.h) that only the test
  * moves, so every count below is exact.
@@ -163,6 +164,35 @@ Test(rate_limit, sites_are_independent_and_uvlog_log_is_not_limited) {
   cr_assert_eq(a, 2);
   cr_assert_eq(b, 2);
   cr_assert_eq(d, 10);
+  uvlog_logger_destroy(log);
+  capture_free(&c);
+}
+
+/* A structured (_KV) call site is limited like a deferred one. */
+static int kv_site(uvlog_t *log, int i) {
+  return UVLOG_WARNING_KV_TO(log, NULL, "kv storm", UVLOG_F("i", i));
+}
+
+Test(rate_limit, kv_site_is_limited) {
+  capture_t c;
+  capture_init(&c);
+  uvlog_t *log = make(&c, 3);
+  cr_assert_eq(uvlog__rate_set_clock(log, fake_clock, NULL), 0);
+  int ok = 0, limited = 0;
+  for (int i = 0; i < 20; i++) {
+    int rc = kv_site(log, i);
+    ok += rc == 0;
+    limited += rc == UVLOG_ERATELIMITED;
+  }
+  cr_assert_eq(ok, 3);
+  cr_assert_eq(limited, 17);
+  atomic_fetch_add(&fake_now, 100 * 1000000);
+  cr_assert_eq(kv_site(log, 20), 0);
+  cr_assert_eq(uvlog_logger_flush(log, -1), 0);
+  cr_assert_eq(capture_count(&c, "kv storm"), 4);
+  char want[256];
+  snprintf(want, sizeof want, "WARNING suppressed 17 records from %s:", __FILE__);
+  cr_assert_eq(capture_count(&c, want), 1, "%s", c.text);
   uvlog_logger_destroy(log);
   capture_free(&c);
 }

@@ -60,7 +60,8 @@ typedef struct uvlog_site {
   const unsigned char *tags;  /* deferred: their UVLOG_ARG_* tags (compile time);
                                  _KV: 24 bytes, the count then each field's
                                  UVLOG__FT_* type (the record's field head) */
-  uvlog_site_cache_t *cache;  /* deferred only (NULL for _KV) */
+  uvlog_site_cache_t *cache;  /* deferred: the cached plan; _KV: only its
+                                 rate-limit word (`rate`) is used */
   const char *const *keys;    /* _KV: the fields' keys (literals); else NULL */
   unsigned fsmask;            /* _KV: bit i: field i is a string (copied) */
 } uvlog_site_t;
@@ -244,12 +245,14 @@ static inline unsigned long long uvlog__v_ld(long double v) { /* never used: see
   UVLOG__KV_(__COUNTER__, UVLOG__NKV(__VA_ARGS__), log, lvl, ctx, __VA_ARGS__)
 #define UVLOG__KV_(id, k, log, lvl, ctx, ...) UVLOG__KV__(id, k, log, lvl, ctx, __VA_ARGS__)
 #define UVLOG__KV__(id, k, log, lvl, ctx, ...) __extension__ ({                          \
+    static uvlog_site_cache_t UVLOG__CAT(uvlog__cache_, id);                              \
     static const char *const UVLOG__CAT(uvlog__keys_, id)[] = UVLOG__FKEYS_##k(__VA_ARGS__); \
     static const unsigned char UVLOG__CAT(uvlog__head_, id)[24] =                         \
         UVLOG__FHEAD_##k(__VA_ARGS__);                                                    \
     static const uvlog_site_t UVLOG__CAT(uvlog__site_, id) = {                            \
       __FILE__, __func__, "" UVLOG__FIRST(__VA_ARGS__), __LINE__, UVLOG__CNT_##k,         \
-      UVLOG__CAT(uvlog__head_, id), 0, UVLOG__CAT(uvlog__keys_, id),                      \
+      UVLOG__CAT(uvlog__head_, id), &UVLOG__CAT(uvlog__cache_, id),                       \
+      UVLOG__CAT(uvlog__keys_, id),                                                       \
       UVLOG__FSMASK_##k(__VA_ARGS__)};                                                    \
     UVLOG__GATE(id, log, lvl)                                                             \
     else                                                                                  \
