@@ -8,6 +8,7 @@
  *                      their options
  *   uvlog/loop.h       the monitor of an application's uv loop (lag,
  *                      utilization, stalls) and Prometheus metrics
+ *   uvlog/config.h     configuration files, UVLOG_CONFIG, reload, dump
  *   uvlog/private.h    the machinery behind the log macros (not an API)
  *   uvlog/args.h       generated argument-counting macros (not an API)
  *
@@ -341,6 +342,7 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
 #include "uvlog/sink.h"
 #include "uvlog/sinks.h"
 #include "uvlog/loop.h"
+#include "uvlog/config.h"
 
 #ifdef __cplusplus
 }

@@ -217,6 +217,7 @@ void uvlog_logger_destroy(uvlog_t *log) {
   /* After close (which may start a never-started logger, registering it);
    * waits for an atexit handler that is closing loggers. */
   uvlog__registry_remove(log);
+  uvlog__config_free(log);
   pthread_mutex_destroy(&log->level_mu);
   pthread_mutex_destroy(&log->mu);
   pthread_cond_destroy(&log->cv);
@@ -278,15 +279,17 @@ int uvlog_logger_stats(const uvlog_t *clog, uvlog_stats_t *st) {
   st->queue_bytes = ring_used(&log->ring);
   st->queue_capacity = log->ring.capacity;
   st->queue_high_water = atomic_load_explicit(&log->high_water, memory_order_relaxed);
-  /* The sink list is fixed once started; before that, `mu` guards it. */
+  /* `mu` guards the sink list and the retired sinks (lifecycle.c). */
   pthread_mutex_lock(&log->mu);
   st->sink_written = log->gone_written;
   st->sink_dropped = log->gone_dropped;
   st->sink_errors = log->gone_errors;
-  for (uvlog_sink_t *s = log->sinks; s; s = s->next) {
-    st->sink_written += atomic_load_explicit(&s->written, memory_order_relaxed);
-    st->sink_dropped += atomic_load_explicit(&s->dropped, memory_order_relaxed);
-    st->sink_errors += atomic_load_explicit(&s->errors, memory_order_relaxed);
+  for (int pass = 0; pass < 2; pass++) {
+    for (uvlog_sink_t *s = pass ? log->retired : log->sinks; s; s = s->next) {
+      st->sink_written += atomic_load_explicit(&s->written, memory_order_relaxed);
+      st->sink_dropped += atomic_load_explicit(&s->dropped, memory_order_relaxed);
+      st->sink_errors += atomic_load_explicit(&s->errors, memory_order_relaxed);
+    }
   }
   pthread_mutex_unlock(&log->mu);
   return 0;
