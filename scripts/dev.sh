@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 # libc6-dev is only a Recommends of gcc, and apt-get runs with
 # --no-install-recommends below: without it a fresh system has no C headers.
-BUILD_PKGS=(gcc libc6-dev pkg-config meson ninja-build libuv1-dev libhttp-parser-dev)
+BUILD_PKGS=(gcc libc6-dev pkg-config meson ninja-build libuv1-dev libhttp-parser-dev libyaml-dev)
 TEST_PKGS=(libcriterion-dev rsyslog python3 g++ libspdlog-dev strace cmake prometheus wrk
            clang libfuzzer-14-dev libclang-rt-14-dev libjson-c-dev)
 

@@ -82,7 +82,7 @@ static void offset_pos(const builder_t *b, size_t off, int *line, int *col) {
   *line = 1;
   *col = 1;
   for (size_t i = 0; i < off && i < b->len; i++) {
-    if (b->text[i] == '\n') {
+    if (b->text[i] == '\n' || (b->text[i] == '\r' && (i + 1 >= b->len || b->text[i + 1] != '\n'))) {
       ++*line;
       *col = 1;
     } else if (((unsigned char)b->text[i] & 0xC0) != 0x80) {
