@@ -114,8 +114,8 @@ case "$cmd" in
     # examples/demo), so a fresh clone gets there in seconds.
     setup_only build-demo -Dtests=disabled -Dbench=false
     ninja -C build-demo examples/demo
-    echo "==> running the demo (3 s; Ctrl-C stops it earlier)"
-    ./build-demo/examples/demo --seconds 3
+    echo "==> running the demo with examples/uvlog.conf (3 s; Ctrl-C stops it earlier)"
+    ./build-demo/examples/demo --seconds 3 --config examples/uvlog.conf
     ;;
   test)
     install_missing "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
