@@ -244,6 +244,10 @@ static int apply_locked(uvlog_t *log, struct uvlog_cfg_state *st, const uvlog_co
                         uvlog_config_error_t *err) {
   int rc = opts_check(log, cfg, err);
   if (rc) return rc;
+  if (cfg->n_rules) /* uvlog/category.h is not part of this build yet */
+    return uvlog__cfg_err(err, UVLOG_ENOSYS, cfg->source, cfg->rules[0].line, cfg->rules[0].col,
+                          "categories", "category rules need the categories API, which this "
+                          "build of uvlog does not have");
   size_t n_foreign;
   uvlog_sink_t **list = foreign_sinks(log, st, cfg->n_sinks, &n_foreign);
   uvlog_sink_t **made = calloc(cfg->n_sinks + 1, sizeof(*made));
