@@ -12,7 +12,7 @@ static const char *full =
     "logger:\n  level: notice\n  ring_capacity: 256K\n  overflow: block\n"
     "  flush_interval_ms: 250\n  delivery_latency_ms: 5\n  urgent_level: warning\n"
     "  close_timeout_ms: 1500\n  atexit_close: false\n  max_record: 4096\n"
-    "categories:\n  http: debug\n  db.pool: trace\n"
+    "%s"
     "sinks:\n"
     "  - type: stderr\n    name: console\n    level: warning\n"
     "    format: {kind: text, pattern: \"%%t %%l %%m\", color: never}\n"
@@ -48,7 +48,19 @@ Test(config_roundtrip, to_string_loads_back_the_same) {
   char dir[256], path[300], text[4096];
   nf_mkdtemp(dir, sizeof dir, "cfgrt");
   snprintf(path, sizeof path, "%s/app.log", dir);
-  snprintf(text, sizeof text, full, path);
+  /* Category rules round-trip as text; this build cannot apply them. */
+  snprintf(text, sizeof text, full, "categories:\n  http: debug\n  db.pool: trace\n", path);
+  uvlog_config_t *r = load(text);
+  char *tr = text_of(r);
+  cr_expect(strstr(tr, "categories:\n  http: debug\n  db.pool: trace\n") != NULL, "%s", tr);
+  uvlog_config_t *r2 = load(tr);
+  char *tr2 = text_of(r2);
+  cr_expect_str_eq(tr2, tr);
+  free(tr);
+  free(tr2);
+  uvlog_config_free(r);
+  uvlog_config_free(r2);
+  snprintf(text, sizeof text, full, "", path);
   uvlog_config_t *a = load(text);
   char *ta = text_of(a);
   uvlog_config_t *b = load(ta);
