@@ -6,6 +6,8 @@
  *   uvlog/sink.h       formats, and the API for writing your own sink
  *   uvlog/sinks.h      the built-in sinks (stderr, file, syslog, TCP) and
  *                      their options
+ *   uvlog/category.h   categories (named sub-loggers), level rules,
+ *                      sinks limited to categories, thread names
  *   uvlog/loop.h       the monitor of an application's uv loop (lag,
  *                      utilization, stalls) and Prometheus metrics
  *   uvlog/config.h     configuration files, UVLOG_CONFIG, reload, dump
@@ -194,9 +196,12 @@ UVLOG_EXPORT int uvlog_logger_close(uvlog_t *log);
  *  can still use `log`. Clears the default logger if it is `log`. */
 UVLOG_EXPORT void uvlog_logger_destroy(uvlog_t *log);
 
-/** Sets the logger's runtime level; any thread, any time. */
+/** Sets the logger's runtime level; any thread, any time. On a category
+ *  handle (uvlog/category.h) it sets that category's level, until the next
+ *  uvlog_logger_set_level_rules(). */
 UVLOG_EXPORT int uvlog_logger_set_level(uvlog_t *log, uvlog_level_t level);
-/** Returns the logger's runtime level (UVLOG_LEVEL_OFF for NULL). */
+/** Returns the logger's runtime level (UVLOG_LEVEL_OFF for NULL); for a
+ *  category handle, the category's level. */
 UVLOG_EXPORT uvlog_level_t uvlog_logger_get_level(const uvlog_t *log);
 /** Non-zero if a record at `level` would be queued (logger level and at least
  *  one sink's level allow it). Cheap: one relaxed atomic load. */
@@ -341,6 +346,7 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
 
 #include "uvlog/sink.h"
 #include "uvlog/sinks.h"
+#include "uvlog/category.h"
 #include "uvlog/loop.h"
 #include "uvlog/config.h"
 

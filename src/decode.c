@@ -33,6 +33,8 @@ void uvlog__decode(uvlog_t *log, const uvlog_rec_t *rec, uvlog_buf_t *scratch,
   e->ts_ns = log->tsc ? uvlog__tconv_ns(&log->tconv, rec->ts) : (int64_t)rec->ts;
   e->tid = rec->tid;
   e->level = rec->level < UVLOG_LEVEL_COUNT ? (uvlog_level_t)rec->level : UVLOG_LEVEL_CRITICAL;
+  e->category = uvlog__cat_name_of(log, rec->category);
+  e->thread_name = uvlog__thread_name(log, rec->tid, e->ts_ns);
   if (rec->flags & REC_F_RTSITE) {
     rec_rtsite_t rs;
     memcpy(&rs, data, sizeof rs);

@@ -46,7 +46,7 @@ static size_t render(uvlog_t *log, uvlog_sink_t *s, int lvl, const uvlog_entry_t
   uvlog_buf_reset(&s->out);
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
-    if ((int)batch[i].level < lvl) continue;
+    if ((int)batch[i].level < lvl || !uvlog__sink_takes(s, &batch[i])) continue;
     log->text_off[k] = s->out.len;
     uvlog_formatter_format(&s->fmt, &batch[i], &s->out);
     s->view[k] = batch[i];
@@ -215,7 +215,7 @@ int uvlog__prepare_sinks(uvlog_t *log) {
     if (!s->view) return UVLOG_ENOMEM;
     s->share = NULL;
     for (uvlog_sink_t *t = log->sinks; t != s && !s->share; t = t->next)
-      if (same_format(&t->fmt, &s->fmt)) s->share = t;
+      if (same_format(&t->fmt, &s->fmt) && uvlog__sink_same_categories(t, s)) s->share = t;
   }
   return 0;
 }

@@ -141,7 +141,7 @@ static void free_sinks(uvlog_t *log) {
 }
 
 int uvlog_logger_start(uvlog_t *log) {
-  if (!log) return UVLOG_EINVAL;
+  if (!log || uvlog__cat_id(log)) return UVLOG_EINVAL; /* only a root starts */
   pthread_mutex_lock(&log->mu);
   int st = atomic_load_explicit(&log->state, memory_order_relaxed); /* under mu */
   if (st != LOG_CREATED) {
@@ -214,6 +214,7 @@ static int in_forked_child(const uvlog_t *log) {
 
 int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms) {
   if (!log) return UVLOG_EINVAL;
+  log = uvlog__root(log); /* a category's ring and sinks are its root's */
   if (in_forked_child(log)) return UVLOG_ECLOSED; /* the listener is the parent's */
   if (uvlog__on_listener(log)) return UVLOG_EDEADLK;
   pthread_mutex_lock(&log->mu);
@@ -258,7 +259,7 @@ int uvlog_logger_flush(uvlog_t *log, int64_t timeout_ms) {
 /* ---- close, reopen ------------------------------------------------------------------ */
 
 int uvlog_logger_close(uvlog_t *log) {
-  if (!log) return UVLOG_EINVAL;
+  if (!log || uvlog__cat_id(log)) return UVLOG_EINVAL; /* only a root closes */
   if (uvlog__on_listener(log)) return UVLOG_EDEADLK;
   if (in_forked_child(log)) {
     /* Close the child's copy without its mutex: refuse further records and
@@ -388,6 +389,7 @@ int uvlog__sinks_replace(uvlog_t *log, uvlog_sink_t **sinks, size_t n) {
 
 int uvlog_logger_reopen(uvlog_t *log) {
   if (!log) return UVLOG_EINVAL;
+  log = uvlog__root(log); /* a category's sinks are its root's */
   /* A forked child has no listener: nothing would ever reopen (lock-free,
    * so still safe in a signal handler). */
   if (in_forked_child(log)) return UVLOG_ECLOSED;

@@ -1,7 +1,8 @@
 /*
  * logger.c -- the logger handle: options and creation, levels (names,
- * parsing, syslog mapping, the effective level), the default logger,
- * stats, strerror. Configuration-time code, any thread.
+ * parsing, syslog mapping, the effective level of the root and, through
+ * category.c, of its categories), the default logger, stats, strerror.
+ * Configuration-time code, any thread.
  *
  * The log calls are producer.c; the listener thread, start, flush and
  * close are listener.c.
@@ -187,7 +188,9 @@ int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts) {
   log->max_record = o.max_record;
   log->wake_bytes = o.ring_capacity / 4;
   atomic_init(&log->level, (int)o.level);
-  log->pub.eff_level = UVLOG_LEVEL_OFF; /* no sink yet: nothing to do */
+  log->head.pub.eff_level = UVLOG_LEVEL_OFF; /* no sink yet: nothing to do */
+  log->head.root = log;
+  log->head.cat = 0;
   atomic_init(&log->state, LOG_CREATED);
   atomic_init(&log->fork_gen, atomic_load_explicit(&uvlog__fork_gen, memory_order_relaxed));
   atomic_init(&log->async_dead, 1); /* no async handle until the listener runs */
@@ -208,7 +211,7 @@ int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts) {
 void uvlog_logger_destroy(uvlog_t *log) {
   /* On the listener thread the logger is in use by this very thread:
    * freeing it would pull the loop out from under it. */
-  if (!log || uvlog__on_listener(log)) return;
+  if (!log || uvlog__cat_id(log) != 0 || uvlog__on_listener(log)) return;
   uvlog_t *expected = log;
   /* acq_rel: nothing is published with it; a plain CAS clears only `log`. */
   atomic_compare_exchange_strong_explicit(&default_logger, &expected, NULL,
@@ -218,6 +221,8 @@ void uvlog_logger_destroy(uvlog_t *log) {
    * waits for an atexit handler that is closing loggers. */
   uvlog__registry_remove(log);
   uvlog__config_free(log);
+  uvlog__cats_free(log);
+  uvlog__tnames_free(log);
   pthread_mutex_destroy(&log->level_mu);
   pthread_mutex_destroy(&log->mu);
   pthread_cond_destroy(&log->cv);
@@ -227,27 +232,39 @@ void uvlog_logger_destroy(uvlog_t *log) {
 
 /* ---- levels of a logger --------------------------------------------------- */
 
-void uvlog__recompute_level(uvlog_t *log) {
-  pthread_mutex_lock(&log->level_mu);
+int uvlog__sinks_min_level(const uvlog_t *log, const char *category) {
   int min_sink = UVLOG_LEVEL_OFF;
-  pthread_mutex_lock(&log->mu);
   for (uvlog_sink_t *s = log->sinks; s; s = s->next) {
-    /* relaxed: the mutex orders the recomputations; a racing set_level
+    /* relaxed: the mutexes order the recomputations; a racing set_level
      * recomputes again after its store. */
     int l = atomic_load_explicit(&s->level, memory_order_relaxed);
-    if (l < min_sink) min_sink = l;
+    if (l < min_sink && uvlog__cat_filter_takes(s->cats, category)) min_sink = l;
   }
-  pthread_mutex_unlock(&log->mu);
+  return min_sink;
+}
+
+void uvlog__recompute_level_locked(uvlog_t *log) {
+  pthread_mutex_lock(&log->mu);
+  int min_sink = uvlog__sinks_min_level(log, NULL);
   int l = atomic_load_explicit(&log->level, memory_order_relaxed);
   int eff = l > min_sink ? l : min_sink;
   /* relaxed: producers only need some recent value; a level is not a fence
    * (pairs with nothing: the macros' relaxed load, private.h). */
-  __atomic_store_n(&log->pub.eff_level, eff, __ATOMIC_RELAXED);
+  __atomic_store_n(&log->head.pub.eff_level, eff, __ATOMIC_RELAXED);
+  uvlog__cats_recompute(log);
+  pthread_mutex_unlock(&log->mu);
+}
+
+void uvlog__recompute_level(uvlog_t *log) {
+  pthread_mutex_lock(&log->level_mu);
+  uvlog__recompute_level_locked(log);
   pthread_mutex_unlock(&log->level_mu);
 }
 
+/* A category handle has a level of its own (category.c). */
 int uvlog_logger_set_level(uvlog_t *log, uvlog_level_t level) {
   if (!log || !level_ok(level)) return UVLOG_EINVAL;
+  if (uvlog__cat_id(log)) return uvlog__cat_set_level(log, level);
   atomic_store_explicit(&log->level, (int)level, memory_order_relaxed); /* a lone value */
   uvlog__recompute_level(log);
   return 0;
@@ -255,19 +272,21 @@ int uvlog_logger_set_level(uvlog_t *log, uvlog_level_t level) {
 
 uvlog_level_t uvlog_logger_get_level(const uvlog_t *log) {
   if (!log) return UVLOG_LEVEL_OFF;
+  if (uvlog__cat_id(log)) return uvlog__cat_get_level(log);
   return (uvlog_level_t)atomic_load_explicit(&((uvlog_t *)log)->level, memory_order_relaxed);
 }
 
 int uvlog_logger_enabled(const uvlog_t *log, uvlog_level_t level) {
   if (!log || !level_ok(level) || level == UVLOG_LEVEL_OFF) return 0;
-  return (int)level >= __atomic_load_n(&log->pub.eff_level, __ATOMIC_RELAXED); /* a lone value */
+  return (int)level >= UVLOG__LOAD_LEVEL(log); /* relaxed: a lone value */
 }
 
 /* ---- stats ----------------------------------------------------------------- */
 
+/* A category's are its root's. */
 int uvlog_logger_stats(const uvlog_t *clog, uvlog_stats_t *st) {
   if (!clog || !st) return UVLOG_EINVAL;
-  uvlog_t *log = (uvlog_t *)clog;
+  uvlog_t *log = uvlog__root(clog);
   memset(st, 0, sizeof(*st));
   /* All relaxed: independent tallies, each exact on its own. */
   st->records = atomic_load_explicit(&log->records, memory_order_relaxed);

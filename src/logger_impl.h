@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "buf.h"
+#include "category.h"
 #include "logger.h"
 #include "ring.h"
 #include "sink.h"
@@ -43,13 +44,24 @@ typedef struct sink_swap {
  * logger_alloc). */
 #define LOG_LINE 64
 
+/* What a root logger and a category (category.c) both begin with, so a
+ * uvlog_t * may point at either: `pub` first (private.h: the macros read
+ * pub.eff_level through a uvlog_t *), then the root (the logger itself for
+ * a root) and the category id stamped in records (0 for the root). Set at
+ * create, never changed. Read through uvlog__root() / uvlog__cat_id(). */
+typedef struct log_head {
+  uvlog_pub_t pub;
+  struct uvlog_s *root;
+  uint32_t cat;
+} log_head_t;
+
 struct uvlog_s {
-  /* Producers' read-only line. `pub` first (private.h: the macros read
-   * pub.eff_level through a uvlog_t *). eff_level = max(level, min over
-   * sinks' levels), recomputed under `level_mu` whenever any level changes
+  /* Producers' read-only line. `head` first (above). head.pub.eff_level =
+   * max(level, min over the levels of the sinks that take the root's
+   * records), recomputed under `level_mu` whenever any level changes
    * (relaxed store; producers load it relaxed: a lone value). The others
    * are set at create and never change. */
-  _Alignas(LOG_LINE) uvlog_pub_t pub;
+  _Alignas(LOG_LINE) log_head_t head;
   int tsc;                     /* records carry TSC ticks (tsc.h), else ns */
   uvlog_overflow_t overflow;   /* opts.overflow */
   size_t max_record;           /* opts.max_record */
@@ -62,7 +74,9 @@ struct uvlog_s {
   /* Configuration (cold). */
   uvlog_options_t opts;
   _Atomic int level;           /* the logger's own level */
-  pthread_mutex_t level_mu;
+  pthread_mutex_t level_mu;    /* also guards the categories' levels and rules */
+  uvlog_cats_t cats;           /* the categories (category.c) */
+  uvlog_tnames_t *tnames;      /* listener-only: thread names seen (thread_name.c) */
 
   /* Drop and truncation counters: producers add (relaxed, only on those
    * paths), the listener and uvlog_logger_stats read (relaxed: tallies). */
@@ -170,5 +184,27 @@ void uvlog__wake(uvlog_t *log);              /* uv_async_send, safely */
 int uvlog__on_listener(const uvlog_t *log);  /* the calling thread is log's listener */
 /* logger.c */
 void uvlog__recompute_level(uvlog_t *log);
+/* The same, for a caller that holds log->level_mu. */
+void uvlog__recompute_level_locked(uvlog_t *log);
+/* The lowest level among the sinks that take records of `category` (NULL:
+ * the root's own records); UVLOG_LEVEL_OFF if none. Caller holds log->mu. */
+int uvlog__sinks_min_level(const uvlog_t *log, const char *category);
+
+/* The root logger of a logger or category handle (its ring, options, sinks). */
+static inline uvlog_t *uvlog__root(const uvlog_t *h) {
+  return ((const log_head_t *)(const void *)h)->root;
+}
+/* The category id of a handle: 0 for a root. */
+static inline uint8_t uvlog__cat_id(const uvlog_t *h) {
+  return (uint8_t)((const log_head_t *)(const void *)h)->cat;
+}
+/* Producer entry points: *log (if not NULL) becomes its root; returns the
+ * category id to stamp in the record (record.h). */
+static inline uint8_t uvlog__to_root(uvlog_t **log) {
+  if (!*log) return 0;
+  uint8_t cat = uvlog__cat_id(*log);
+  *log = uvlog__root(*log);
+  return cat;
+}
 
 #endif /* UVLOG_LOGGER_IMPL_H */

@@ -207,7 +207,7 @@ static void write_monitor(out_t *o, const uvlog_loop_monitor_t *mon) {
 int uvlog_metrics_write(uvlog_t *log, const uvlog_loop_monitor_t *mon, char *buf, size_t cap) {
   if ((!log && !mon) || (!buf && cap)) return UVLOG_EINVAL;
   out_t o = {buf, cap ? cap - 1 : 0, 0};
-  if (log) write_logger(&o, log);
+  if (log) write_logger(&o, uvlog__root(log)); /* a category: its root's */
   if (mon) write_monitor(&o, mon);
   if (cap) buf[o.len < o.cap ? o.len : o.cap] = '\0';
   if (o.len > (size_t)INT32_MAX) return UVLOG_ENOMEM;

@@ -79,9 +79,9 @@ static inline int forked_child(const uvlog_t *log) {
 /* The checks every call starts with (logger.h: uvlog__admit). */
 static inline int admit(const uvlog_t *log, uvlog_level_t level) {
   if (UVLOG_UNLIKELY((unsigned)level >= UVLOG_LEVEL_OFF)) return UVLOG_EINVAL;
-  /* relaxed: a lone value (private.h: uvlog_pub_t). */
-  if ((int)level < __atomic_load_n(&log->pub.eff_level, __ATOMIC_RELAXED)) return UVLOG_EFILTERED;
-  if (UVLOG_UNLIKELY(forked_child(log))) return UVLOG_ECLOSED;
+  /* relaxed: a lone value (private.h: uvlog_pub_t); a category's own. */
+  if ((int)level < UVLOG__LOAD_LEVEL(log)) return UVLOG_EFILTERED;
+  if (UVLOG_UNLIKELY(forked_child(uvlog__root(log)))) return UVLOG_ECLOSED;
   return 0;
 }
 
@@ -167,8 +167,11 @@ static inline void commit(uvlog_t *log, uvlog_rec_t *rec, uvlog_level_t level, i
 }
 
 int uvlog__rec_claim(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec) {
+  uint8_t cat = uvlog__to_root(&log);
   if (!log || !rec || data_len > log->max_record) return UVLOG_EINVAL;
-  return claim(log, level, uvlog__stamp(log->tsc), data_len, 0, rec);
+  int rc = claim(log, level, uvlog__stamp(log->tsc), data_len, 0, rec);
+  if (!rc) (*rec)->category = cat;
+  return rc;
 }
 
 int uvlog__rec_begin(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec) {
@@ -256,6 +259,7 @@ static int text_record(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *si
                        size_t len, size_t more) {
   int rc = admit(log, level);
   if (rc) return rc;
+  uint8_t cat = uvlog__to_root(&log);
   uint64_t ts = uvlog__stamp(log->tsc);
   size_t keep = len < log->max_record ? len : log->max_record;
   size_t pre = site ? 0 : sizeof(rec_rtsite_t), post = keep < len + more ? 4 : 0;
@@ -268,6 +272,7 @@ static int text_record(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *si
   }
   unsigned char *dst = site ? rec->data : put_rtsite(rec, file, func, line);
   rec->site = site;
+  rec->category = cat;
   rec->msg_len = (uint32_t)keep;
   if (keep) memcpy(dst, text, keep);
   mark_truncated(log, rec, dst, len + more, keep);
@@ -292,6 +297,7 @@ int uvlog_logv(uvlog_t *log, uvlog_level_t level, const char *file, int line, co
   if (UVLOG_UNLIKELY(!log)) return last_resort(level, file, line, fmt, ap);
   int rc = admit(log, level);
   if (rc) return rc;
+  uint8_t cat = uvlog__to_root(&log);
   uint64_t ts = uvlog__stamp(log->tsc);
 
   /* vsnprintf into a stack buffer; a longer message is formatted a second
@@ -316,6 +322,7 @@ int uvlog_logv(uvlog_t *log, uvlog_level_t level, const char *file, int line, co
     return rc;
   }
   unsigned char *dst = put_rtsite(rec, file, func, line);
+  rec->category = cat;
   if (fits) memcpy(dst, stack, len);
   else vsnprintf((char *)dst, len + 1, fmt, ap);
   rec->msg_len = (uint32_t)len;
@@ -346,7 +353,8 @@ static int log_rendered(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *s
   if (!data) return UVLOG_ENOMEM;
   uvlog__deferred_encode(plan, vals, site->nargs, lens, data);
   uvlog_buf_t text = {0};
-  size_t more = uvlog__render_data(site->fmt, data, size, log ? log->max_record : 1024, &text);
+  size_t more = uvlog__render_data(site->fmt, data, size, log ? uvlog__root(log)->max_record : 1024,
+                                   &text);
   free(data);
   const char *t = text.data ? text.data : "";
   int rc = text.oom ? UVLOG_ENOMEM
@@ -362,7 +370,10 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   if (UVLOG_UNLIKELY(!site || !site->fmt || !site->cache || site->nargs > UVLOG_DEFERRED_MAX_ARGS ||
                      (site->nargs > 0 && !vals) || (unsigned)level >= UVLOG_LEVEL_OFF))
     return UVLOG_EINVAL;
-  /* The macro checked the level; a forked child still stops here. */
+  /* The macro checked the level (a category's own); a forked child still
+   * stops here. `h` is the handle, `log` its root. */
+  uvlog_t *h = log;
+  uint8_t cat = uvlog__to_root(&log);
   if (UVLOG_UNLIKELY(log && forked_child(log))) return UVLOG_ECLOSED;
   /* No logger: only WARNING and above reach the last resort (stderr). */
   if (UVLOG_UNLIKELY(!log && level < UVLOG_LEVEL_WARNING)) return UVLOG_ENOLOGGER;
@@ -382,7 +393,7 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   size_t lens[UVLOG_DEFERRED_MAX_ARGS];
   size_t size = uvlog__deferred_measure(plan, vals, site->nargs, lens);
   if (UVLOG_UNLIKELY(!log || size > log->max_record))
-    return log_rendered(log, level, site, plan, vals, lens, size);
+    return log_rendered(h, level, site, plan, vals, lens, size);
 
   uvlog_rec_t *rec;
   int nested = enter();
@@ -393,6 +404,7 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   }
   rec->type = REC_DEFERRED;
   rec->site = site;
+  rec->category = cat;
   uvlog__deferred_encode(plan, vals, site->nargs, lens, rec->data);
   commit(log, rec, level, nested);
   leave(nested);

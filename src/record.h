@@ -11,7 +11,7 @@
  *
  *   0      4    5     6     7     8          16         24     28      32
  *   +------+----+-----+-----+-----+----------+----------+------+-------+-----
- *   | len  |type|level|flags| -   | ts       | site     | tid  |msg_len| data
+ *   | len  |type|level|flags| cat | ts       | site     | tid  |msg_len| data
  *   +------+----+-----+-----+-----+----------+----------+------+-------+-----
  *
  * `len` (the first 4 bytes) belongs to the ring protocol (see ring.h): it is
@@ -58,7 +58,7 @@ typedef struct uvlog_rec {
   uint8_t type;              /* REC_* */
   uint8_t level;             /* uvlog_level_t (a call's level may be a run-time value) */
   uint8_t flags;             /* REC_F_* */
-  uint8_t reserved;
+  uint8_t category;          /* category id (category.c); 0: the root logger */
   uint64_t ts;               /* TSC ticks or CLOCK_REALTIME ns (above) */
   const uvlog_site_t *site;  /* the call site, or NULL */
   uint32_t tid;              /* producer's kernel thread id */

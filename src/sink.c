@@ -47,6 +47,7 @@ void uvlog__sink_free(uvlog_sink_t *s) {
   uvlog__sink_close(s);
   uvlog_formatter_destroy(&s->fmt);
   uvlog_buf_free(&s->out);
+  uvlog__cat_filter_free(s->cats);
   free(s);
 }
 
@@ -57,7 +58,7 @@ void uvlog_sink_destroy(uvlog_sink_t *s) {
 }
 
 int uvlog_sink_add(uvlog_t *log, uvlog_sink_t *s) {
-  if (!log || !s) return UVLOG_EINVAL;
+  if (!log || !s || uvlog__cat_id(log)) return UVLOG_EINVAL; /* a category: its root's sinks */
   pthread_mutex_lock(&log->mu);
   int st = atomic_load_explicit(&log->state, memory_order_relaxed); /* under mu */
   if (s->owner || st != LOG_CREATED) {

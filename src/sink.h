@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "category.h"
 #include "format/format.h"
 #include "uvlog.h"
 
@@ -26,6 +27,9 @@ struct uvlog_sink_s {
    * listener's filter load (relaxed: a level is a lone value, nothing is
    * published with it). */
   _Atomic int level;
+  uvlog_cat_filter_t *cats;     /* the categories it takes (cat_filter.c);
+                                   NULL: all. Set before start, under the
+                                   owner's mu once added */
 
   uvlog_formatter_t fmt;        /* compiled at create / set_format */
   int color_fd;                 /* colour "auto" means on when this fd is a
