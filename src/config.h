@@ -49,6 +49,7 @@ typedef struct cfg_sink {
   int line, col;                /* where its mapping starts */
   char *name;                   /* optional label (dump, errors) */
   int level;                    /* uvlog_level_t */
+  char *categories;             /* "http,db" (uvlog_sink_set_categories), or NULL */
   uvlog_format_options_t fmt;   /* effective: defaults filled in; strings owned */
   int kind_set;                 /* parse only: format.kind was given */
   char *path;                   /* file: required */

@@ -147,6 +147,7 @@ static int sink_make(const cfg_sink_t *c, uvlog_sink_t **out) {
   }
   if (rc) return rc;
   rc = uvlog_sink_set_format(*out, &c->fmt);
+  if (rc == 0 && c->categories) rc = uvlog_sink_set_categories(*out, c->categories);
   if (rc == 0) rc = uvlog_sink_set_level(*out, (uvlog_level_t)c->level);
   if (rc) {
     uvlog_sink_destroy(*out);
@@ -219,11 +220,32 @@ static int opts_check(uvlog_t *log, const uvlog_config_t *cfg, uvlog_config_erro
                         "differs from the logger's (only level can change once it is created)");
 }
 
-/* The new sinks are in place: levels follow. */
-static void levels_apply(uvlog_t *log, const uvlog_config_t *cfg, uvlog_sink_t **made) {
+/* "http=debug,db.pool=trace" for uvlog_logger_set_level_rules(). */
+static char *rules_spec(const uvlog_config_t *cfg) {
+  size_t cap = 1;
+  for (size_t i = 0; i < cfg->n_rules; i++) cap += strlen(cfg->rules[i].name) + 12;
+  char *spec = malloc(cap);
+  size_t len = 0;
+  for (size_t i = 0; spec && i < cfg->n_rules; i++)
+    len += (size_t)snprintf(spec + len, cap - len, "%s%s=%s", i ? "," : "", cfg->rules[i].name,
+                            uvlog_level_name((uvlog_level_t)cfg->rules[i].level));
+  if (spec) spec[len] = '\0';
+  return spec;
+}
+
+/* The new sinks are in place: levels follow, and the category rules when
+ * this configuration or the previous one has some (rules set through the
+ * C API alone are left alone). */
+static int levels_apply(uvlog_t *log, const struct uvlog_cfg_state *st,
+                        const uvlog_config_t *cfg, uvlog_sink_t **made) {
   for (size_t i = 0; i < cfg->n_sinks; i++)
     uvlog_sink_set_level(made[i], (uvlog_level_t)cfg->sinks[i].level);
   uvlog_logger_set_level(log, (uvlog_level_t)cfg->opts.level);
+  if (!cfg->n_rules && !(st->cfg && st->cfg->n_rules)) return 0;
+  char *spec = rules_spec(cfg);
+  int rc = spec ? uvlog_logger_set_level_rules(log, spec) : UVLOG_ENOMEM;
+  free(spec);
+  return rc;
 }
 
 /* The state now describes `cfg` and `made` (on failure to copy, it
@@ -244,10 +266,6 @@ static int apply_locked(uvlog_t *log, struct uvlog_cfg_state *st, const uvlog_co
                         uvlog_config_error_t *err) {
   int rc = opts_check(log, cfg, err);
   if (rc) return rc;
-  if (cfg->n_rules) /* uvlog/category.h is not part of this build yet */
-    return uvlog__cfg_err(err, UVLOG_ENOSYS, cfg->source, cfg->rules[0].line, cfg->rules[0].col,
-                          "categories", "category rules need the categories API, which this "
-                          "build of uvlog does not have");
   size_t n_foreign;
   uvlog_sink_t **list = foreign_sinks(log, st, cfg->n_sinks, &n_foreign);
   uvlog_sink_t **made = calloc(cfg->n_sinks + 1, sizeof(*made));
@@ -282,9 +300,11 @@ static int apply_locked(uvlog_t *log, struct uvlog_cfg_state *st, const uvlog_co
     free(made);
     return rc;
   }
-  levels_apply(log, cfg, made);
+  rc = levels_apply(log, st, cfg, made);
   state_set(st, cfg, made);
-  return 0;
+  if (rc) /* memory only: the rules were checked when loaded */
+    uvlog__cfg_err(err, rc, cfg->source, 0, 0, "categories", "%s", uvlog_strerror(rc));
+  return rc;
 }
 
 int uvlog_config_apply(uvlog_t *log, const uvlog_config_t *cfg, uvlog_config_error_t *err) {
@@ -387,20 +407,53 @@ static int env_config(uvlog_config_t **cfg, uvlog_config_error_t *err) {
   return uvlog_config_load_file(cfg, v, err);
 }
 
-/* UVLOG_LEVEL: a bare level is the logger's. */
+/* The rules of a valid level spec into st->cfg, for the dump. */
+static void rules_remember(struct uvlog_cfg_state *st, const char *spec) {
+  char *copy = strdup(spec), *save = NULL;
+  size_t n = 0, cap = strlen(spec) / 2 + 1;
+  cfg_rule_t *rules = calloc(cap, sizeof(*rules));
+  for (char *it = copy ? strtok_r(copy, ",", &save) : NULL; it && rules;
+       it = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(it, '=');
+    if (!eq) continue; /* the bare level: the logger's, shown live */
+    *eq = '\0';
+    it += strspn(it, " \t");
+    it[strcspn(it, " \t")] = '\0';
+    char *lv = eq + 1 + strspn(eq + 1, " \t");
+    lv[strcspn(lv, " \t")] = '\0';
+    uvlog_level_t l = UVLOG_LEVEL_INFO;
+    uvlog_level_parse(lv, &l);
+    rules[n].level = (int)l;
+    if ((rules[n].name = strdup(it))) n++;
+  }
+  free(copy);
+  if (!rules || !st->cfg) {
+    free(rules);
+    return;
+  }
+  for (size_t i = 0; i < st->cfg->n_rules; i++) free(st->cfg->rules[i].name);
+  free(st->cfg->rules);
+  st->cfg->rules = rules;
+  st->cfg->n_rules = n;
+}
+
+/* UVLOG_LEVEL: a level spec (uvlog_logger_set_level_rules()). */
 static int env_level(uvlog_t *log, uvlog_config_error_t *err) {
   const char *v = getenv(UVLOG_LEVEL_ENV);
   if (!v || !*v) return 0;
-  size_t at = strspn(v, " \t");
-  size_t n = strcspn(v + at, " \t");
-  char word[32];
-  uvlog_level_t lvl;
-  if (n >= sizeof word || v[at + n + strspn(v + at + n, " \t")] != '\0' ||
-      (snprintf(word, sizeof word, "%.*s", (int)n, v + at), uvlog_level_parse(word, &lvl)))
-    return uvlog__cfg_err(err, UVLOG_EINVAL, "$" UVLOG_LEVEL_ENV, 1, (int)at + 1, "",
-                          "not a level (trace, debug, info, notice, warning, error, critical, "
-                          "off)");
-  return uvlog_logger_set_level(log, lvl);
+  size_t pos = 0;
+  const char *why = uvlog_level_rules_explain(v, &pos);
+  if (why)
+    return uvlog__cfg_err(err, UVLOG_EINVAL, "$" UVLOG_LEVEL_ENV, 1, (int)pos + 1, "", "%s", why);
+  int rc = uvlog_logger_set_level_rules(log, v);
+  if (rc) return uvlog__cfg_err(err, rc, "$" UVLOG_LEVEL_ENV, 0, 0, "", "%s", uvlog_strerror(rc));
+  struct uvlog_cfg_state *st = state_get(log);
+  if (st) {
+    pthread_mutex_lock(&st->mu);
+    rules_remember(st, v);
+    pthread_mutex_unlock(&st->mu);
+  }
+  return 0;
 }
 
 int uvlog_config_setup(uvlog_t **out, uvlog_config_error_t *err) {

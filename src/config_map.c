@@ -81,7 +81,8 @@ const key_table_t uvlog__cfg_format_keys = {format_keys, NROWS(format_keys)};
 /* Every sink: name and level ("type" and "format" are walked apart). */
 #define COMMON_ROWS                                   \
   ROW(cfg_sink_t, "name", K_STR, name, 0, 0),         \
-  ROW(cfg_sink_t, "level", K_LEVEL, level, 0, 0)
+  ROW(cfg_sink_t, "level", K_LEVEL, level, 0, 0),     \
+  ROW(cfg_sink_t, "categories", K_STR, categories, 0, 0)
 
 static const key_def_t stderr_keys[] = {COMMON_ROWS};
 static const key_def_t file_keys[] = {
@@ -434,6 +435,15 @@ const char *uvlog__cfg_opts_differ(const uvlog_options_t *a, const uvlog_options
   return k ? k->name : NULL;
 }
 
+/* A category name as uvlog/category.h takes it (its rule parser says). */
+static const char *category_why(const char *s) {
+  char spec[UVLOG_CATEGORY_NAME_MAX + 16];
+  if (strlen(s) > UVLOG_CATEGORY_NAME_MAX) return "longer than UVLOG_CATEGORY_NAME_MAX (127)";
+  if (strpbrk(s, ",= \t")) return "not a category name";
+  snprintf(spec, sizeof spec, "%s=info", s);
+  return uvlog_level_rules_explain(spec, NULL);
+}
+
 /* ---- sinks ------------------------------------------------------------------------- */
 
 static int sink_type(walk_t *w, const cnode_t *map, cfg_sink_type_t *type) {
@@ -544,17 +554,54 @@ static int sink_check(walk_t *w, const cnode_t *map, cfg_sink_t *s) {
   }
 }
 
+/* Appends the names in `str` ("http, db"), each checked, to buf. */
+static int add_names(walk_t *w, const cnode_t *at, const char *str, char *buf, size_t size,
+                     size_t *len, size_t *count) {
+  char copy[UVLOG_CONFIG_MAX_STRING + 1], *save = NULL;
+  snprintf(copy, sizeof copy, "%s", str);
+  for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    tok += strspn(tok, " ");
+    for (size_t n = strlen(tok); n && tok[n - 1] == ' '; n--) tok[n - 1] = '\0';
+    const char *why = category_why(tok);
+    if (why) return bad(w, at, "'%s': %s", tok, why);
+    if (++*count > UVLOG_LEVEL_RULES_MAX)
+      return bad(w, at, "more than %d names", UVLOG_LEVEL_RULES_MAX);
+    if (*len + strlen(tok) + 2 > size) return bad(w, at, "too long");
+    *len += (size_t)snprintf(buf + *len, size - *len, "%s%s", *len ? "," : "", tok);
+  }
+  return 0;
+}
+
+/* "categories": a list of names, or one string "http,db"; stored as the
+ * string uvlog_sink_set_categories() takes. */
+static int sink_categories(walk_t *w, const cnode_t *v, cfg_sink_t *s) {
+  size_t old = path_push(w, "categories", 0);
+  char buf[UVLOG_CONFIG_MAX_STRING + 1] = "";
+  size_t len = 0, count = 0;
+  int rc = v->kind == CN_MAP ? want(w, v, CN_SEQ) : 0;
+  if (rc == 0 && v->kind == CN_SCALAR) rc = add_names(w, v, v->str, buf, sizeof buf, &len, &count);
+  for (size_t i = 0; rc == 0 && v->kind == CN_SEQ && i < v->n; i++) {
+    if ((rc = want(w, v->kids[i], CN_SCALAR))) break;
+    rc = add_names(w, v->kids[i], v->kids[i]->str, buf, sizeof buf, &len, &count);
+  }
+  if (rc == 0 && len == 0) rc = bad(w, v, "an empty list (leave the key out: every category)");
+  if (rc == 0 && !(s->categories = strdup(buf))) rc = oom(w);
+  if (rc == 0) w->path[old] = '\0';
+  return rc;
+}
+
 static int map_sink(walk_t *w, const cnode_t *map, cfg_sink_t *s) {
   int rc = want(w, map, CN_MAP);
   cfg_sink_type_t type = CS_STDERR;
   if (rc || (rc = sink_type(w, map, &type))) return rc;
   if (sink_init(s, type, map)) return oom(w);
-  static const char *const skip[] = {"type", "format", NULL};
+  static const char *const skip[] = {"type", "format", "categories", NULL};
   char what[32];
   snprintf(what, sizeof what, "a %s sink", uvlog__cfg_sink_type_names[type]);
   rc = map_table(w, map, &uvlog__cfg_sink_keys[type], s, what, skip);
-  const cnode_t *fmt = lookup(map, "format");
+  const cnode_t *fmt = lookup(map, "format"), *cats = lookup(map, "categories");
   if (rc == 0 && fmt) rc = sink_format(w, fmt, s);
+  if (rc == 0 && cats) rc = sink_categories(w, cats, s);
   if (rc == 0) rc = sink_check(w, map, s);
   if (rc) uvlog__cfg_sink_fini(s);
   return rc;
@@ -579,16 +626,6 @@ static int map_sinks(walk_t *w, const cnode_t *seq, uvlog_config_t *cfg) {
 
 /* ---- category rules ------------------------------------------------------------------ */
 
-/* A category prefix: letters, digits, '_', '-', '.', not starting or ending
- * with '.', at most 128 bytes. */
-static int category_ok(const char *s) {
-  size_t n = strlen(s);
-  if (n == 0 || n > 128 || s[0] == '.' || s[n - 1] == '.') return 0;
-  for (; *s; s++)
-    if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.') return 0;
-  return 1;
-}
-
 static int map_rules(walk_t *w, const cnode_t *map, uvlog_config_t *cfg) {
   int rc = want(w, map, CN_MAP);
   if (rc) return rc;
@@ -602,9 +639,9 @@ static int map_rules(walk_t *w, const cnode_t *map, uvlog_config_t *cfg) {
     const cnode_t *key = map->kids[i];
     if ((rc = check_key(w, map, i))) return rc;
     size_t old = path_push(w, key->str, 0);
-    if (!category_ok(key->str))
-      return bad(w, key, "'%s' is not a category name (letters, digits, _ - and inner dots)",
-                 key->str);
+    const char *why = category_why(key->str);
+    if (why)
+      return bad(w, key, "'%s': %s (dot-separated letters, digits, _ and -)", key->str, why);
     cfg_rule_t *r = &cfg->rules[cfg->n_rules];
     r->line = key->line;
     r->col = key->col;

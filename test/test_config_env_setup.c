@@ -43,6 +43,23 @@ Test(config_env, inline_config_and_level) {
   free(got);
 }
 
+Test(config_env, level_spec_with_category_rules) {
+  setenv(UVLOG_LEVEL_ENV, "error, http=debug ,db.pool=trace", 1);
+  uvlog_t *log, *access, *other;
+  uvlog_config_error_t e;
+  cr_assert_eq(uvlog_config_setup(&log, &e), 0, "%s", e.message);
+  cr_expect_eq(uvlog_logger_get_level(log), UVLOG_LEVEL_ERROR);
+  cr_assert_eq(uvlog_category_get(log, "http.access", &access), 0);
+  cr_assert_eq(uvlog_category_get(log, "cache", &other), 0);
+  cr_expect_eq(uvlog_logger_get_level(access), UVLOG_LEVEL_DEBUG);
+  cr_expect_eq(uvlog_logger_get_level(other), UVLOG_LEVEL_ERROR);
+  char *dump;
+  cr_assert_eq(uvlog_config_dump(log, &dump), 0);
+  cr_expect(strstr(dump, "categories:\n  http: debug\n  db.pool: trace\n") != NULL, "%s", dump);
+  free(dump);
+  uvlog_logger_destroy(log);
+}
+
 Test(config_env, path_config_is_reloadable) {
   FILE *f = fopen(conf, "w");
   fprintf(f, "logger: {level: debug}\nsinks: [{type: file, path: \"%s\"}]\n", path);

@@ -31,7 +31,7 @@ struct uv_loop_s;
 #define UVLOG_CONFIG_MAX_DEPTH 8                 /* nested mappings/sequences */
 #define UVLOG_CONFIG_MAX_STRING 4096             /* one value, bytes */
 #define UVLOG_CONFIG_MAX_SINKS 64
-#define UVLOG_CONFIG_MAX_RULES 1024              /* category level rules */
+#define UVLOG_CONFIG_MAX_RULES UVLOG_LEVEL_RULES_MAX /* category level rules (64) */
 
 /* A parsed, checked configuration (immutable; free with uvlog_config_free). */
 typedef struct uvlog_config uvlog_config_t;
@@ -84,7 +84,9 @@ UVLOG_EXPORT int uvlog_config_logger_create(uvlog_t **out, const uvlog_config_t 
                                             uvlog_config_error_t *err);
 
 /** Applies `cfg` to `log` (created or running), all or nothing: the logger
- *  level, the category rules, and the sinks the configuration made earlier
+ *  level, the category rules (uvlog_logger_set_level_rules(); a
+ *  configuration without rules leaves the C API's alone, unless the one it
+ *  replaces had rules), and the sinks the configuration made earlier
  *  (sinks added through the C API are left alone). A configured sink whose
  *  options are unchanged stays the same sink object (its file, connection
  *  and backlog) and only takes the new level; one whose options changed is
@@ -113,8 +115,9 @@ UVLOG_EXPORT int uvlog_config_dump(uvlog_t *log, char **out);
 
 /** One call from nothing to a running logger: reads UVLOG_CONFIG (a path,
  *  or inline text; unset or empty: one stderr sink with the defaults),
- *  creates the logger, then applies UVLOG_LEVEL (if set and non-empty) on
- *  top, starts it and makes it the default logger (uvlog_default_set()).
+ *  creates the logger, then applies UVLOG_LEVEL (if set and non-empty: a
+ *  spec for uvlog_logger_set_level_rules(); a bad one is refused with its
+ *  column) on top, starts it and makes it the default logger (uvlog_default_set()).
  *  On error nothing is left behind (no logger, no default). Errors: as
  *  load and create, and uvlog_logger_start()'s. */
 UVLOG_EXPORT int uvlog_config_setup(uvlog_t **out, uvlog_config_error_t *err);
