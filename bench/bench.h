@@ -29,6 +29,10 @@
 /* Every line a contender writes for a record contains this (its drop or
  * status lines do not), so the harness can count records in its output. */
 #define BENCH_NEEDLE "from 192.168.1.17 took"
+/* The 4-argument call (uvlog-args4) and the structured call's message
+ * (uvlog-kv4: its 4 fields carry the values); both carry BENCH_NEEDLE. */
+#define BENCH_FMT4 "request %d from %s took %.3f ms status %d"
+#define BENCH_KV_MSG "request from 192.168.1.17 took"
 
 typedef struct bench_contender {
   const char *name;   /* short, stable: used in the table, JSON and plots */

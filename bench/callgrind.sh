@@ -6,6 +6,7 @@
 #   the deferred call     UVLOG_INFO_TO(log, "req %d from %s took %.3f ms", i, "10.0.0.7", 1.25)
 #   the preformatting call UVLOG_INFOF_TO(...) with the same arguments
 #   an empty function call with the same arguments (the floor)
+#   4 printf arguments (args4) and the same values as 4 typed fields (kv4)
 # and then the other threads' (the listener's) Ir per record for the first two,
 # from a second run whose counting window ends after a flush.
 # usage: bench/callgrind.sh [N]      (default 10000; UVLOG_BENCH_BUILD = build dir,
@@ -39,12 +40,14 @@ per_call() {
 }
 
 echo "callgrind, $n calls, build ${build#"$root"/}"
-for mode in deferred preformat empty; do
+for mode in deferred preformat empty args4 kv4; do
   measure "$mode"
   case $mode in
     deferred) what="deferred   UVLOG_INFO_TO, 3 args" ;;
     preformat) what="preformat  UVLOG_INFOF_TO, 3 args" ;;
     empty) what="empty function call (floor)" ;;
+    args4) what="deferred   UVLOG_INFO_TO, 4 args" ;;
+    kv4) what="fields     UVLOG_INFO_KV_TO, 4 fields" ;;
   esac
   printf '%-36s instructions per call: %s\n' "$what:" "$(per_call "$tmp/$mode.out-01")"
 done

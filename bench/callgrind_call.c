@@ -10,6 +10,11 @@
  *   preformat  UVLOG_INFOF_TO(...) with the same format and arguments
  *   empty      a call of an empty non-inlined function with the same
  *              arguments (the floor: the loop and the call itself)
+ *   args4      UVLOG_INFO_TO(log, "req %d from %s took %.3f ms status %d",
+ *              i, "10.0.0.7", 1.25, 200): 4 printf arguments
+ *   kv4        UVLOG_INFO_KV_TO(log, NULL, "req", UVLOG_F("req", i),
+ *              UVLOG_F("peer", "10.0.0.7"), UVLOG_F("ms", 1.25),
+ *              UVLOG_F("status", 200)): the same values as 4 typed fields
  * The logger uses the public API only: default options but a 16 MiB ring
  * (so N records never fill it and nothing is dropped), the file sink on PATH
  * (default /dev/null), its listener running. After 1000 uncounted warm-up
@@ -41,7 +46,7 @@
 
 #define WARMUP 1000
 
-enum { M_DEFERRED, M_PREFORMAT, M_EMPTY };
+enum { M_DEFERRED, M_PREFORMAT, M_EMPTY, M_ARGS4, M_KV4 };
 
 /* noipa: the compiler may neither drop the call nor its arguments. */
 #if defined(__clang__)
@@ -62,6 +67,11 @@ static void calls(uvlog_t *log, int mode, int from, int n) {
       UVLOG_INFO_TO(log, "req %d from %s took %.3f ms", i, "10.0.0.7", 1.25);
     else if (mode == M_PREFORMAT)
       UVLOG_INFOF_TO(log, "req %d from %s took %.3f ms", i, "10.0.0.7", 1.25);
+    else if (mode == M_ARGS4)
+      UVLOG_INFO_TO(log, "req %d from %s took %.3f ms status %d", i, "10.0.0.7", 1.25, 200);
+    else if (mode == M_KV4)
+      UVLOG_INFO_KV_TO(log, NULL, "req", UVLOG_F("req", i), UVLOG_F("peer", "10.0.0.7"),
+                       UVLOG_F("ms", 1.25), UVLOG_F("status", 200));
     else
       empty_call(log, "req %d from %s took %.3f ms", i, "10.0.0.7", 1.25);
   }
@@ -82,12 +92,12 @@ static uvlog_t *start_logger(const char *path) {
 }
 
 static int parse_mode(const char *s, int *listener) {
-  static const char *const names[] = {"deferred", "preformat", "empty"};
+  static const char *const names[] = {"deferred", "preformat", "empty", "args4", "kv4"};
   size_t len = strcspn(s, "+");
   *listener = strcmp(s + len, "+listener") == 0;
-  for (int k = 0; k < 3; k++)
+  for (int k = 0; k < 5; k++)
     if (strlen(names[k]) == len && strncmp(s, names[k], len) == 0) return k;
-  fprintf(stderr, "usage: callgrind_call deferred|preformat|empty[+listener] [N] [PATH]\n");
+  fprintf(stderr, "usage: callgrind_call deferred|preformat|empty|args4|kv4[+listener] [N] [PATH]\n");
   exit(2);
 }
 

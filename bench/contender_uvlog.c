@@ -9,6 +9,11 @@
  *                   formatted by the listener), overflow DROP -- only when
  *                   the deferred path is in uvlog.h
  *   uvlog-deferred-block  the same, overflow BLOCK
+ *   uvlog-args4     UVLOG_INFO_TO() deferred, 4 printf arguments (BENCH_FMT4)
+ *   uvlog-kv4       UVLOG_INFO_KV_TO() with 4 typed fields (the same
+ *                   values) and a literal message, overflow DROP: the
+ *                   structured call against the printf call it replaces
+ *                   (docs/structured-logging.md, "Cost")
  *
  * Output goes through uvlog's file sink with its default options.
  */
@@ -100,6 +105,25 @@ static const bench_contender_t uv_deferred = {
 static const bench_contender_t uv_deferred_block = {
   "uvlog-deferred-block", "UVLOG_INFO_TO() deferred formatting, overflow BLOCK, file sink", 1,
   uv_open_block, uv_log_deferred, uv_drain, uv_dropped, uv_close};
+
+static void uv_log_args4(void *st, int i) {
+  UVLOG_INFO_TO(((uv_state_t *)st)->log, BENCH_FMT4, i, BENCH_HOST, i * 0.001, 200);
+}
+
+static const bench_contender_t uv_args4 = {
+  "uvlog-args4", "UVLOG_INFO_TO() deferred, 4 printf arguments, overflow DROP, file sink", 1,
+  uv_open_drop, uv_log_args4, uv_drain, uv_dropped, uv_close};
+#endif
+
+#ifdef UVLOG_FIELDS_MAX
+static void uv_log_kv4(void *st, int i) {
+  UVLOG_INFO_KV_TO(((uv_state_t *)st)->log, NULL, BENCH_KV_MSG, UVLOG_F("request", i),
+                   UVLOG_F("peer", BENCH_HOST), UVLOG_F("ms", i * 0.001), UVLOG_F("status", 200));
+}
+
+static const bench_contender_t uv_kv4 = {
+  "uvlog-kv4", "UVLOG_INFO_KV_TO() with 4 typed fields, overflow DROP, file sink", 1,
+  uv_open_drop, uv_log_kv4, uv_drain, uv_dropped, uv_close};
 #endif
 
 const bench_contender_t *const bench_uvlog_contenders[] = {
@@ -108,5 +132,9 @@ const bench_contender_t *const bench_uvlog_contenders[] = {
 #ifdef UVLOG_DEFERRED_MAX_ARGS
   &uv_deferred,
   &uv_deferred_block,
+  &uv_args4,
+#endif
+#ifdef UVLOG_FIELDS_MAX
+  &uv_kv4,
 #endif
   NULL};

@@ -8,6 +8,7 @@
  *                      their options
  *   uvlog/category.h   categories (named sub-loggers), level rules,
  *                      sinks limited to categories, thread names
+ *   uvlog/fields.h     structured logging: typed fields, contexts, trace ids
  *   uvlog/loop.h       the monitor of an application's uv loop (lag,
  *                      utilization, stalls) and Prometheus metrics
  *   uvlog/config.h     configuration files, UVLOG_CONFIG, reload, dump
@@ -106,6 +107,8 @@ UVLOG_EXPORT int uvlog_level_to_syslog(uvlog_level_t level);
 
 typedef struct uvlog_s uvlog_t;
 typedef struct uvlog_sink_s uvlog_sink_t;
+/* An immutable, reference-counted set of fields (uvlog/fields.h). */
+typedef struct uvlog_ctx uvlog_ctx_t;
 
 typedef enum uvlog_overflow {
   /* The record is counted and the caller returns UVLOG_EAGAIN at once; when
@@ -349,6 +352,7 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
 #include "uvlog/category.h"
 #include "uvlog/loop.h"
 #include "uvlog/config.h"
+#include "uvlog/fields.h"
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,10 @@ print("""/*
  *   UVLOG__VALS_n  the per-call array of 8-byte values (a compound literal)
  *   UVLOG__OKS_n   1 if every argument fits the encoding (not long double)
  *   UVLOG__CNT_n   the count
+ * and, for the structured calls (uvlog/fields.h), counting key, value pairs
+ * after a message (UVLOG__NKV: 0..16, X for a key without a value, M for
+ * more than 16) and, per count, the site's keys, field head and string
+ * mask, the per-call values, and a uvlog_field_t array (UVLOG_FIELDS()).
  * Included by uvlog.h; not meant to be included on its own.
  */
 #ifndef UVLOG_ARGS_H
@@ -47,4 +51,44 @@ print("#define UVLOG__OKS_M(...) 0")
 print("#define UVLOG__CNT_M 0")
 for n in range(MAX + 1):
     print("#define UVLOG__CNT_%d %d" % (n, n))
+
+# Structured calls (UVLOG__KV, UVLOG_FIELDS): a message (or a placeholder)
+# then key, value pairs. UVLOG__NKV gives the number of pairs, X for an odd
+# count (a key without a value), M for more than FMAX pairs.
+FMAX = 16
+def nkv(n):
+    if n > 2 * FMAX + 1: return "M"
+    return str((n - 1) // 2) if n % 2 == 1 else "X"
+print()
+print(wrap("#define UVLOG__NKV(...) UVLOG__NKV_(__VA_ARGS__, ",
+           [nkv(n) for n in range(LIMIT + 1, 0, -1)] + ["~"], ", ") + ")")
+print(wrap("#define UVLOG__NKV_(", ["_%d" % i for i in range(1, LIMIT + 2)] + ["n", "..."], ", ")
+      + ") n")
+print("#define UVLOG__FKEYS_0(m) {0}")
+print("#define UVLOG__FHEAD_0(m) {0}")
+print("#define UVLOG__FSMASK_0(m) 0u")
+print("#define UVLOG__FVALS_0(m) ((const unsigned long long *)0)")
+print("#define UVLOG__FARR_0(m) ((const uvlog_field_t *)0), 0")
+for n in range(1, FMAX + 1):
+    ks = ["k%d" % i for i in range(1, n + 1)]
+    vs = ["v%d" % i for i in range(1, n + 1)]
+    ps = "m, " + ", ".join("%s, %s" % kv for kv in zip(ks, vs))
+    print(wrap("#define UVLOG__FKEYS_%d(%s) {" % (n, ps), ['"" %s' % k for k in ks], ", ") + "}")
+    print(wrap("#define UVLOG__FHEAD_%d(%s) {%d, " % (n, ps, n),
+               ["UVLOG__FTAG(%s)" % v for v in vs], ", ") + "}")
+    print(wrap("#define UVLOG__FSMASK_%d(%s) (" % (n, ps),
+               ["((unsigned)UVLOG__FISSTR(%s) << %d)" % (v, i) for i, v in enumerate(vs)], " | ")
+          + ")")
+    print(wrap("#define UVLOG__FVALS_%d(%s) ((const unsigned long long[]){" % (n, ps),
+               ["UVLOG__FVAL(%s)" % v for v in vs], ", ") + "})")
+    print(wrap("#define UVLOG__FARR_%d(%s) ((const uvlog_field_t[]){" % (n, ps),
+               ["UVLOG__FIELDOF(%s, %s)" % kv for kv in zip(ks, vs)], ", ") + "}), %d" % n)
+for tag, err in (("X", "UVLOG_ERROR_each_field_needs_a_key_and_a_value"),
+                 ("M", "UVLOG_ERROR_more_than_UVLOG_FIELDS_MAX_fields")):
+    print("#define UVLOG__FKEYS_%s(...) {%s}" % (tag, err))
+    print("#define UVLOG__FHEAD_%s(...) {%s}" % (tag, err))
+    print("#define UVLOG__FSMASK_%s(...) 0u" % tag)
+    print("#define UVLOG__FVALS_%s(...) ((const unsigned long long *)0)" % tag)
+    print("#define UVLOG__FARR_%s(...) %s, 0" % (tag, err))
+print("#define UVLOG__CNT_X 0")
 print("\n#endif /* UVLOG_ARGS_H */")

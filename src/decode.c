@@ -4,12 +4,15 @@
  * what the record layout means on the listener side: the timestamp (TSC
  * ticks converted with timeconv.c), the call site (static, or run-time in
  * the data), the message (rendering a deferred record with render.c),
- * truncation markers.
+ * truncation markers, and the structured parts: the context pointer and
+ * the field block (read by fieldbatch.c), the logger's constant fields.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "context.h"
 #include "decode.h"
+#include "fieldbatch.h"
 #include "logger_impl.h"
 #include "render.h"
 
@@ -35,6 +38,10 @@ void uvlog__decode(uvlog_t *log, const uvlog_rec_t *rec, uvlog_buf_t *scratch,
   e->level = rec->level < UVLOG_LEVEL_COUNT ? (uvlog_level_t)rec->level : UVLOG_LEVEL_CRITICAL;
   e->category = uvlog__cat_name_of(log, rec->category);
   e->thread_name = uvlog__thread_name(log, rec->tid, e->ts_ns);
+  uvlog_ctx_t *ctx = NULL;
+  if (rec->flags & REC_F_CTX) /* the last 8 bytes (record.h); relaxed: ring_peek's acquire */
+    memcpy(&ctx, (const unsigned char *)rec + atomic_load_explicit(&rec->len, memory_order_relaxed) -
+                     sizeof ctx, sizeof ctx);
   if (rec->flags & REC_F_RTSITE) {
     rec_rtsite_t rs;
     memcpy(&rs, data, sizeof rs);
@@ -47,6 +54,13 @@ void uvlog__decode(uvlog_t *log, const uvlog_rec_t *rec, uvlog_buf_t *scratch,
     e->func = rec->site->func;
     e->line = rec->site->line;
   }
+  if (ctx || (rec->flags & REC_F_FIELDS))
+    data += uvlog__fbatch_entry(&log->fbatch, ctx, (rec->flags & REC_F_FIELDS) ? data : NULL, e);
+  if (rec->flags & REC_F_FTRUNC) e->flags |= UVLOG_ENTRY_TRUNCATED;
+  if (log->resource) {
+    e->resource = log->resource->fields;
+    e->n_resource = log->resource->n;
+  }
   switch (rec->type) {
   case REC_TEXT:
     e->msg = (const char *)data;
@@ -55,6 +69,10 @@ void uvlog__decode(uvlog_t *log, const uvlog_rec_t *rec, uvlog_buf_t *scratch,
       truncated = 1;
       orig = orig_len(data, rec->msg_len);
     }
+    break;
+  case REC_KV: /* the message is the site's literal */
+    e->msg = rec->site->fmt;
+    e->msg_len = strlen(e->msg);
     break;
   case REC_DEFERRED: /* render.c renders; cut to max_record as uvlog_logv() does */
     orig = uvlog__render_data(rec->site ? rec->site->fmt : NULL, data, rec->msg_len,

@@ -124,6 +124,7 @@ int uvlog__drain(uvlog_t *log) {
     }
   }
   if (n) uvlog__deliver(log, log->batch, n);
+  uvlog__fbatch_end(&log->fbatch); /* the batch's contexts (fieldbatch.c) */
   ring_release(&log->ring, pos);
   log->pos = pos;
   /* relaxed: a tally. */
@@ -188,18 +189,6 @@ void uvlog__report_drops(uvlog_t *log, int force) {
     log->quiet[i] = atomic_load_explicit(&log->dropped_by_level[i], memory_order_relaxed);
 }
 
-/* Two compiled formatters render every entry identically. */
-static int same_str(const char *a, const char *b) {
-  return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-static int same_format(const uvlog_formatter_t *a, const uvlog_formatter_t *b) {
-  return a->kind == b->kind && a->color == b->color && a->facility == b->facility &&
-         same_str(a->pattern, b->pattern) && same_str(a->app_name, b->app_name) &&
-         same_str(a->hostname, b->hostname) && same_str(a->procid, b->procid) &&
-         same_str(a->msgid, b->msgid);
-}
-
 int uvlog__alloc_batch(uvlog_t *log) {
   log->batch_cap = LISTENER_BATCH_RECORDS;
   log->batch = calloc(log->batch_cap, sizeof(*log->batch));
@@ -215,7 +204,8 @@ int uvlog__prepare_sinks(uvlog_t *log) {
     if (!s->view) return UVLOG_ENOMEM;
     s->share = NULL;
     for (uvlog_sink_t *t = log->sinks; t != s && !s->share; t = t->next)
-      if (same_format(&t->fmt, &s->fmt) && uvlog__sink_same_categories(t, s)) s->share = t;
+      if (uvlog_formatter_equal(&t->fmt, &s->fmt) && uvlog__sink_same_categories(t, s))
+        s->share = t;
   }
   return 0;
 }
@@ -231,4 +221,5 @@ void uvlog__free_batch(uvlog_t *log) {
   log->batch = NULL;
   log->msg_off = log->text_off = NULL;
   uvlog_buf_free(&log->scratch);
+  uvlog__fbatch_free(&log->fbatch);
 }

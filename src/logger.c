@@ -223,6 +223,7 @@ void uvlog_logger_destroy(uvlog_t *log) {
   uvlog__config_free(log);
   uvlog__cats_free(log);
   uvlog__tnames_free(log);
+  uvlog__resource_free(log);
   pthread_mutex_destroy(&log->level_mu);
   pthread_mutex_destroy(&log->mu);
   pthread_cond_destroy(&log->cv);

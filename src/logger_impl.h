@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "category.h"
+#include "fieldbatch.h"
 #include "logger.h"
 #include "ring.h"
 #include "sink.h"
@@ -158,6 +159,11 @@ struct uvlog_s {
   size_t *msg_off;             /* per entry: offset into scratch or SIZE_MAX */
   size_t *text_off;            /* per rendered entry: offset into a sink's out */
   uvlog_buf_t scratch;         /* messages that are not plain ring bytes */
+  uvlog_fbatch_t fbatch;       /* the batch's field arrays and contexts (fieldbatch.c) */
+
+  /* The constant fields (uvlog_logger_set_resource()): set under mu before
+   * start, read by the listener (decode.c), freed by destroy. */
+  uvlog_ctx_t *resource;
 };
 
 /* Values of `parked` (listener.c, THE WAKE-UP HANDSHAKE). */
@@ -206,5 +212,7 @@ static inline uint8_t uvlog__to_root(uvlog_t **log) {
   *log = uvlog__root(*log);
   return cat;
 }
+/* context.c: drops the constant fields (destroy). */
+void uvlog__resource_free(uvlog_t *log);
 
 #endif /* UVLOG_LOGGER_IMPL_H */

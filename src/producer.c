@@ -44,7 +44,9 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "context.h"
 #include "deferred.h"
+#include "fieldrec.h"
 #include "logger_impl.h"
 #include "render.h"
 #include "tsc.h"
@@ -128,13 +130,33 @@ static int claim_blocking(uvlog_t *log, uvlog_level_t level, size_t bytes, uvlog
   }
 }
 
-/* Claims a record with `bytes` of data and fills its header (type
- * REC_TEXT, no flags, no site). The overflow policy: drop and count in
- * DROP mode, on the listener thread, and in a re-entrant call; else wait. */
+/* The context a record carries: the call's, else the thread's (context.h). */
+static inline const uvlog_ctx_t *call_ctx(const uvlog_ctx_t *ctx) {
+  return ctx ? ctx : uvlog__thread_ctx;
+}
+
+/* Stores the context pointer in the last 8 bytes of the claimed record
+ * (record.h: REC_F_CTX), with the record's reference, dropped by the
+ * listener after delivery (fieldbatch.c). At the end and out of line, so
+ * that a record without a context pays one test and its data keeps a
+ * fixed offset. The claimed size is our own store (ring_claim, negated). */
+static __attribute__((noinline, cold)) void attach_ctx(uvlog_rec_t *rec, const uvlog_ctx_t *ctx) {
+  int32_t size = -atomic_load_explicit(&rec->len, memory_order_relaxed);
+  uvlog__ctx_ref(ctx);
+  memcpy((unsigned char *)rec + size - sizeof ctx, &ctx, sizeof ctx);
+  rec->flags = REC_F_CTX;
+}
+
+/* Claims a record with `bytes` of data (plus the pointer to `ctx`, if not
+ * NULL: stored last, with a reference taken) and fills its header (type
+ * REC_TEXT, no site, msg_len = bytes). The overflow policy: drop and count in DROP mode, on
+ * the listener thread, and in a re-entrant call; else wait. */
 static inline __attribute__((always_inline)) int claim(uvlog_t *log, uvlog_level_t level,
                                                        uint64_t ts, size_t bytes, int nested,
+                                                       const uvlog_ctx_t *ctx,
                                                        uvlog_rec_t **out) {
-  int rc = ring_claim(&log->ring, REC_HEADER_SIZE + bytes, out);
+  size_t total = REC_HEADER_SIZE + bytes + (ctx ? sizeof(void *) : 0);
+  int rc = ring_claim(&log->ring, total, out);
   if (UVLOG_UNLIKELY(rc != RING_OK)) {
     if (rc == RING_CLOSED) return UVLOG_ECLOSED;
     if (rc != RING_FULL) return UVLOG_EINVAL;
@@ -146,7 +168,7 @@ static inline __attribute__((always_inline)) int claim(uvlog_t *log, uvlog_level
       count_drop(log, level);
       return UVLOG_EAGAIN;
     }
-    rc = claim_blocking(log, level, REC_HEADER_SIZE + bytes, out);
+    rc = claim_blocking(log, level, total, out);
     if (rc) return rc;
   }
   uvlog_rec_t *rec = *out;
@@ -155,6 +177,8 @@ static inline __attribute__((always_inline)) int claim(uvlog_t *log, uvlog_level
   rec->ts = ts;
   rec->tid = uvlog__tid();
   rec->msg_len = (uint32_t)bytes;
+  /* Taken once the claim can no longer fail: a dropped record holds none. */
+  if (UVLOG_UNLIKELY(ctx != NULL)) attach_ctx(rec, ctx);
   return 0;
 }
 
@@ -169,7 +193,7 @@ static inline void commit(uvlog_t *log, uvlog_rec_t *rec, uvlog_level_t level, i
 int uvlog__rec_claim(uvlog_t *log, uvlog_level_t level, size_t data_len, uvlog_rec_t **rec) {
   uint8_t cat = uvlog__to_root(&log);
   if (!log || !rec || data_len > log->max_record) return UVLOG_EINVAL;
-  int rc = claim(log, level, uvlog__stamp(log->tsc), data_len, 0, rec);
+  int rc = claim(log, level, uvlog__stamp(log->tsc), data_len, 0, NULL, rec);
   if (!rc) (*rec)->category = cat;
   return rc;
 }
@@ -242,6 +266,17 @@ static inline void mark_truncated(uvlog_t *log, uvlog_rec_t *rec, unsigned char 
   }
 }
 
+/* Writes the field block at dst and flags the record. */
+static inline void put_fields(uvlog_t *log, uvlog_rec_t *rec, const fb_call_t *fb,
+                              unsigned char *dst) {
+  uvlog__fb_encode(fb, dst);
+  rec->flags |= REC_F_FIELDS;
+  if (UVLOG_UNLIKELY(fb->cut)) {
+    rec->flags |= REC_F_FTRUNC;
+    uvlog__count_truncated(log);
+  }
+}
+
 /* Stores the run-time call site first in the data. */
 static inline unsigned char *put_rtsite(uvlog_rec_t *rec, const char *file, const char *func,
                                         int line) {
@@ -256,7 +291,7 @@ static inline unsigned char *put_rtsite(uvlog_rec_t *rec, const char *file, cons
  * `more` (bytes the renderer's clamps left out, render.h). */
 static int text_record(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
                        const char *file, int line, const char *func, const char *text,
-                       size_t len, size_t more) {
+                       size_t len, size_t more, const uvlog_ctx_t *ctx) {
   int rc = admit(log, level);
   if (rc) return rc;
   uint8_t cat = uvlog__to_root(&log);
@@ -265,7 +300,7 @@ static int text_record(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *si
   size_t pre = site ? 0 : sizeof(rec_rtsite_t), post = keep < len + more ? 4 : 0;
   uvlog_rec_t *rec;
   int nested = enter();
-  rc = claim(log, level, ts, pre + keep + post, nested, &rec);
+  rc = claim(log, level, ts, pre + keep + post, nested, ctx, &rec);
   if (rc) {
     leave(nested);
     return rc;
@@ -288,17 +323,22 @@ int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *file, int line
     int l = len > 1024 ? 1024 : (int)len;
     return last_resort_text(level, file, line, "%.*s", l, text ? text : "");
   }
-  return text_record(log, level, NULL, file, line, func, text ? text : "", len, 0);
+  return text_record(log, level, NULL, file, line, func, text ? text : "", len, 0,
+                     uvlog__thread_ctx);
 }
 
-int uvlog_logv(uvlog_t *log, uvlog_level_t level, const char *file, int line, const char *func,
-               const char *fmt, va_list ap) {
-  if (UVLOG_UNLIKELY(!fmt)) return UVLOG_EINVAL;
-  if (UVLOG_UNLIKELY(!log)) return last_resort(level, file, line, fmt, ap);
+/* The preformatting call, with a field block `fb` (or NULL) before the
+ * text. `log` and `fmt` are not NULL. */
+static int logv(uvlog_t *log, uvlog_level_t level, const uvlog_ctx_t *ctx, const char *file,
+                int line, const char *func, const fb_call_t *fb, const char *fmt, va_list ap)
+    UVLOG_PRINTF(8, 0);
+static int logv(uvlog_t *log, uvlog_level_t level, const uvlog_ctx_t *ctx, const char *file,
+                int line, const char *func, const fb_call_t *fb, const char *fmt, va_list ap) {
   int rc = admit(log, level);
   if (rc) return rc;
   uint8_t cat = uvlog__to_root(&log);
   uint64_t ts = uvlog__stamp(log->tsc);
+  size_t fbsize = fb ? fb->size : 0;
 
   /* vsnprintf into a stack buffer; a longer message is formatted a second
    * time straight into the ring slot (no large stack buffer, no malloc). */
@@ -316,13 +356,17 @@ int uvlog_logv(uvlog_t *log, uvlog_level_t level, const char *file, int line, co
 
   uvlog_rec_t *rec;
   int nested = enter();
-  rc = claim(log, level, ts, sizeof(rec_rtsite_t) + len + post, nested, &rec);
+  rc = claim(log, level, ts, sizeof(rec_rtsite_t) + fbsize + len + post, nested, ctx, &rec);
   if (rc) {
     leave(nested);
     return rc;
   }
   unsigned char *dst = put_rtsite(rec, file, func, line);
   rec->category = cat;
+  if (fb) {
+    put_fields(log, rec, fb, dst);
+    dst += fbsize;
+  }
   if (fits) memcpy(dst, stack, len);
   else vsnprintf((char *)dst, len + 1, fmt, ap);
   rec->msg_len = (uint32_t)len;
@@ -330,6 +374,13 @@ int uvlog_logv(uvlog_t *log, uvlog_level_t level, const char *file, int line, co
   commit(log, rec, level, nested);
   leave(nested);
   return 0;
+}
+
+int uvlog_logv(uvlog_t *log, uvlog_level_t level, const char *file, int line, const char *func,
+               const char *fmt, va_list ap) {
+  if (UVLOG_UNLIKELY(!fmt)) return UVLOG_EINVAL;
+  if (UVLOG_UNLIKELY(!log)) return last_resort(level, file, line, fmt, ap);
+  return logv(log, level, uvlog__thread_ctx, file, line, func, NULL, fmt, ap);
 }
 
 int uvlog_log(uvlog_t *log, uvlog_level_t level, const char *file, int line, const char *func,
@@ -358,7 +409,8 @@ static int log_rendered(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *s
   free(data);
   const char *t = text.data ? text.data : "";
   int rc = text.oom ? UVLOG_ENOMEM
-           : log    ? text_record(log, level, site, NULL, 0, NULL, t, text.len, more)
+           : log    ? text_record(log, level, site, NULL, 0, NULL, t, text.len, more,
+                                  uvlog__thread_ctx)
                     : uvlog_log_text(NULL, level, site->file, site->line, site->func, t, text.len);
   uvlog_buf_free(&text);
   return rc;
@@ -397,7 +449,8 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
 
   uvlog_rec_t *rec;
   int nested = enter();
-  int rc = claim(log, level, ts, size, nested, &rec);
+  const uvlog_ctx_t *ctx = uvlog__thread_ctx;
+  int rc = claim(log, level, ts, size, nested, ctx, &rec);
   if (rc) {
     leave(nested);
     return rc;
@@ -409,4 +462,72 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   commit(log, rec, level, nested);
   leave(nested);
   return 0;
+}
+
+/* ---- structured records ---------------------------------------------------------- */
+
+/* No logger: WARNING and above go to stderr, the fields as key=value. */
+static int fields_last_resort(uvlog_level_t level, const char *file, int line, const char *msg,
+                              const fb_call_t *fb) {
+  char text[1024];
+  uvlog__fb_text(fb, text, sizeof text);
+  return last_resort_text(level, file, line, "%s%s", msg, text);
+}
+
+int uvlog_log_kv(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
+                 const uvlog_ctx_t *ctx, const unsigned long long *vals_) {
+  const uint64_t *vals = (const uint64_t *)vals_;
+  if (UVLOG_UNLIKELY(!site || !site->fmt || !site->tags || !site->keys ||
+                     site->nargs > UVLOG_FIELDS_MAX || (site->nargs > 0 && !vals) ||
+                     (unsigned)level >= UVLOG_LEVEL_OFF || (ctx && !uvlog__ctx_live(ctx))))
+    return UVLOG_EINVAL;
+  fb_call_t fb;
+  if (UVLOG_UNLIKELY(!log)) {
+    if (level < UVLOG_LEVEL_WARNING) return UVLOG_ENOLOGGER;
+    uvlog__fb_from_site(&fb, site, vals, 1024);
+    return fields_last_resort(level, site->file, site->line, site->fmt, &fb);
+  }
+  /* The macro checked the level; a forked child still stops here. */
+  if (UVLOG_UNLIKELY(forked_child(log))) return UVLOG_ECLOSED;
+  uint64_t ts = uvlog__stamp(log->tsc);
+  uvlog__fb_from_site(&fb, site, vals, log->max_record);
+  uvlog_rec_t *rec;
+  int nested = enter();
+  ctx = call_ctx(ctx);
+  int rc = claim(log, level, ts, fb.size, nested, ctx, &rec);
+  if (rc) {
+    leave(nested);
+    return rc;
+  }
+  rec->type = REC_KV;
+  rec->site = site;
+  rec->msg_len = 0;
+  put_fields(log, rec, &fb, rec->data);
+  commit(log, rec, level, nested);
+  leave(nested);
+  return 0;
+}
+
+int uvlog_log_fields(uvlog_t *log, uvlog_level_t level, const uvlog_ctx_t *ctx,
+                     const char *file, int line, const char *func,
+                     const uvlog_field_t *fields, size_t n, const char *fmt, ...) {
+  if (UVLOG_UNLIKELY(!fmt || (ctx && !uvlog__ctx_live(ctx)))) return UVLOG_EINVAL;
+  fb_call_t fb;
+  int rc = uvlog__fb_from_fields(&fb, fields, n, log ? log->max_record : 1024);
+  if (rc) return rc;
+  va_list ap;
+  va_start(ap, fmt);
+  if (UVLOG_UNLIKELY(!log)) {
+    char msg[1024];
+    if (level < UVLOG_LEVEL_WARNING || (unsigned)level >= UVLOG_LEVEL_OFF) {
+      rc = (unsigned)level >= UVLOG_LEVEL_OFF ? UVLOG_EINVAL : UVLOG_ENOLOGGER;
+    } else {
+      vsnprintf(msg, sizeof msg, fmt, ap);
+      rc = fields_last_resort(level, file, line, msg, &fb);
+    }
+  } else {
+    rc = logv(log, level, call_ctx(ctx), file, line, func, &fb, fmt, ap);
+  }
+  va_end(ap);
+  return rc;
 }

@@ -28,12 +28,26 @@
  *   REC_DEFERRED  msg_len bytes of encoded arguments (deferred.h), to be
  *                 formatted by the listener with site->fmt
  *   REC_MARK      a control record (flush barrier); no data
+ *   REC_KV        a structured (_KV) call: `site` is a _KV site whose fmt
+ *                 is the message, written as it is; the data is the
+ *                 field block (REC_F_FIELDS is set) and msg_len is 0
+ * Optional parts, at the start of the data, in this order:
+ *   REC_F_RTSITE  (below)
+ *   REC_F_FIELDS  the record's own fields, a field block (fieldrec.h);
+ *                 the message (text or encoded arguments) follows it
+ * and at the very end of the record (its last 8 bytes, after the rounding
+ * to 8, so the data keeps a fixed offset):
+ *   REC_F_CTX     a uvlog_ctx_t * the record holds a reference to; the
+ *                 listener drops it after delivery (fieldbatch.c)
  * Flags:
  *   REC_F_RTSITE     the data starts with a rec_rtsite_t (file, func, line
  *                    given at run time: uvlog_log()); `site` is NULL and
  *                    msg_len counts the text only
  *   REC_F_TRUNCATED  the text was cut to max_record; the 4 bytes after it
  *                    (unaligned) hold the untruncated length
+ *   REC_F_CTX, REC_F_FIELDS  above
+ *   REC_F_FTRUNC     a string field was cut to max_record (fieldrec.h)
+ * Byte 7 (`reserved`) is not used here: the categories work takes it.
  */
 #ifndef UVLOG_RECORD_H
 #define UVLOG_RECORD_H
@@ -47,11 +61,15 @@ enum {
   REC_PAD = 1,
   REC_TEXT = 2,
   REC_DEFERRED = 3,
-  REC_MARK = 4
+  REC_MARK = 4,
+  REC_KV = 5
 };
 
 #define REC_F_TRUNCATED 0x01u
 #define REC_F_RTSITE    0x02u
+#define REC_F_CTX       0x04u
+#define REC_F_FIELDS    0x08u
+#define REC_F_FTRUNC    0x10u
 
 typedef struct uvlog_rec {
   _Atomic int32_t len;       /* ring protocol: total bytes, 8-aligned; 0 = not committed */

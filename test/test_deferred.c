@@ -463,8 +463,8 @@ Test(deferred, plan_decides_fallback) {
 Test(deferred, site_cache_is_published_once) {
   static uvlog_site_cache_t c1, c2;
   static const unsigned char t[] = {UVLOG_ARG_SINT | 4u, UVLOG_ARG_CSTR | 8u};
-  const uvlog_site_t s1 = {"f.c", "fn", "%d %s", 1, 2, t, &c1};
-  const uvlog_site_t s2 = {"f.c", "fn", "%d %n", 2, 2, t, &c2};
+  const uvlog_site_t s1 = {"f.c", "fn", "%d %s", 1, 2, t, &c1, 0, 0};
+  const uvlog_site_t s2 = {"f.c", "fn", "%d %n", 2, 2, t, &c2, 0, 0};
   cr_assert_eq(c1.state, UVLOG__SITE_UNKNOWN);
   cr_assert_eq(uvlog_site_prepare(&s1), 1);
   cr_assert_eq(c1.state, UVLOG__SITE_DEFER);
@@ -661,12 +661,12 @@ Test(deferred, arguments_evaluated_once_and_return_codes) {
   cr_assert_eq(uvlog_log_args(log, UVLOG_LEVEL_ERROR, NULL, NULL), UVLOG_EINVAL);
   static uvlog_site_cache_t cache, cache_n;
   static const unsigned char t_int[] = {UVLOG_ARG_SINT | 4u}, t_ptr[] = {UVLOG_ARG_PTR | 8u};
-  const uvlog_site_t s = {"f.c", "fn", "%d", 1, 1, t_int, &cache};
+  const uvlog_site_t s = {"f.c", "fn", "%d", 1, 1, t_int, &cache, 0, 0};
   cr_assert_eq(uvlog_log_args(log, UVLOG_LEVEL_ERROR, &s, NULL), UVLOG_EINVAL);
-  const uvlog_site_t s17 = {"f.c", "fn", "%d", 1, 17, t_int, &cache};
+  const uvlog_site_t s17 = {"f.c", "fn", "%d", 1, 17, t_int, &cache, 0, 0};
   const unsigned long long v1[1] = {1};
   cr_assert_eq(uvlog_log_args(log, UVLOG_LEVEL_ERROR, &s17, v1), UVLOG_EINVAL);
-  const uvlog_site_t sn = {"f.c", "fn", "%n", 1, 1, t_ptr, &cache_n};
+  const uvlog_site_t sn = {"f.c", "fn", "%n", 1, 1, t_ptr, &cache_n, 0, 0};
   const unsigned long long vp[1] = {(unsigned long long)(uintptr_t)&c};
   cr_assert_eq(uvlog_log_args(log, UVLOG_LEVEL_ERROR, &sn, vp), UVLOG_EINVAL);
   cr_assert_eq(UVLOG_ERROR_TO(log, "kept %d", 9), 0);

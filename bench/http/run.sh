@@ -111,8 +111,8 @@ for r in $(seq "$ROUNDS"); do
     p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' "$tmp/wrk.out")
     cpu=$(awk -v a="$c0" -v b="$c1" -v hz="$hz" -v n="$reqs" 'BEGIN {printf "%.2f", (b - a) / hz * 1e6 / n}')
     case $mode in
-      uvlog*) logged=$(grep -c " access method=" "$tmp/uvlog.log" || true) ;;
-      fprintf) logged=$(grep -c "^access method=" "$tmp/fprintf.log" || true) ;;
+      uvlog*) logged=$(grep -cE " access( |$)" "$tmp/uvlog.log" || true) ;;
+      fprintf) logged=$(grep -c "^access request_id=" "$tmp/fprintf.log" || true) ;;
       syslog) logged=$(cat "$tmp/syslog.count" 2>/dev/null || echo "?") ;;
       *) logged=- ;;
     esac

@@ -7,6 +7,10 @@
  *   UVLOG__VALS_n  the per-call array of 8-byte values (a compound literal)
  *   UVLOG__OKS_n   1 if every argument fits the encoding (not long double)
  *   UVLOG__CNT_n   the count
+ * and, for the structured calls (uvlog/fields.h), counting key, value pairs
+ * after a message (UVLOG__NKV: 0..16, X for a key without a value, M for
+ * more than 16) and, per count, the site's keys, field head and string
+ * mask, the per-call values, and a uvlog_field_t array (UVLOG_FIELDS()).
  * Included by uvlog.h; not meant to be included on its own.
  */
 #ifndef UVLOG_ARGS_H
@@ -178,5 +182,309 @@
 #define UVLOG__CNT_14 14
 #define UVLOG__CNT_15 15
 #define UVLOG__CNT_16 16
+
+#define UVLOG__NKV(...) UVLOG__NKV_(__VA_ARGS__, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, \
+    M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, M, 16, X, 15, X, 14, X, 13, X, 12, X, 11, X, \
+    10, X, 9, X, 8, X, 7, X, 6, X, 5, X, 4, X, 3, X, 2, X, 1, X, 0, ~)
+#define UVLOG__NKV_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, \
+    _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, _33, _34, _35, \
+    _36, _37, _38, _39, _40, _41, _42, _43, _44, _45, _46, _47, _48, _49, _50, _51, _52, _53, \
+    _54, _55, _56, _57, _58, _59, _60, _61, _62, _63, _64, n, ...) n
+#define UVLOG__FKEYS_0(m) {0}
+#define UVLOG__FHEAD_0(m) {0}
+#define UVLOG__FSMASK_0(m) 0u
+#define UVLOG__FVALS_0(m) ((const unsigned long long *)0)
+#define UVLOG__FARR_0(m) ((const uvlog_field_t *)0), 0
+#define UVLOG__FKEYS_1(m, k1, v1) {"" k1}
+#define UVLOG__FHEAD_1(m, k1, v1) {1, UVLOG__FTAG(v1)}
+#define UVLOG__FSMASK_1(m, k1, v1) (((unsigned)UVLOG__FISSTR(v1) << 0))
+#define UVLOG__FVALS_1(m, k1, v1) ((const unsigned long long[]){UVLOG__FVAL(v1)})
+#define UVLOG__FARR_1(m, k1, v1) ((const uvlog_field_t[]){UVLOG__FIELDOF(k1, v1)}), 1
+#define UVLOG__FKEYS_2(m, k1, v1, k2, v2) {"" k1, "" k2}
+#define UVLOG__FHEAD_2(m, k1, v1, k2, v2) {2, UVLOG__FTAG(v1), UVLOG__FTAG(v2)}
+#define UVLOG__FSMASK_2(m, k1, v1, k2, v2) (((unsigned)UVLOG__FISSTR(v1) << 0) | \
+    ((unsigned)UVLOG__FISSTR(v2) << 1))
+#define UVLOG__FVALS_2(m, k1, v1, k2, v2) ((const unsigned long long[]){UVLOG__FVAL(v1), \
+    UVLOG__FVAL(v2)})
+#define UVLOG__FARR_2(m, k1, v1, k2, v2) ((const uvlog_field_t[]){UVLOG__FIELDOF(k1, v1), \
+    UVLOG__FIELDOF(k2, v2)}), 2
+#define UVLOG__FKEYS_3(m, k1, v1, k2, v2, k3, v3) {"" k1, "" k2, "" k3}
+#define UVLOG__FHEAD_3(m, k1, v1, k2, v2, k3, v3) {3, UVLOG__FTAG(v1), UVLOG__FTAG(v2), \
+    UVLOG__FTAG(v3)}
+#define UVLOG__FSMASK_3(m, k1, v1, k2, v2, k3, v3) (((unsigned)UVLOG__FISSTR(v1) << 0) | \
+    ((unsigned)UVLOG__FISSTR(v2) << 1) | ((unsigned)UVLOG__FISSTR(v3) << 2))
+#define UVLOG__FVALS_3(m, k1, v1, k2, v2, k3, v3) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3)})
+#define UVLOG__FARR_3(m, k1, v1, k2, v2, k3, v3) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3)}), 3
+#define UVLOG__FKEYS_4(m, k1, v1, k2, v2, k3, v3, k4, v4) {"" k1, "" k2, "" k3, "" k4}
+#define UVLOG__FHEAD_4(m, k1, v1, k2, v2, k3, v3, k4, v4) {4, UVLOG__FTAG(v1), UVLOG__FTAG(v2), \
+    UVLOG__FTAG(v3), UVLOG__FTAG(v4)}
+#define UVLOG__FSMASK_4(m, k1, v1, k2, v2, k3, v3, k4, v4) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3))
+#define UVLOG__FVALS_4(m, k1, v1, k2, v2, k3, v3, k4, v4) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4)})
+#define UVLOG__FARR_4(m, k1, v1, k2, v2, k3, v3, k4, v4) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4)}), 4
+#define UVLOG__FKEYS_5(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5) {"" k1, "" k2, "" k3, "" k4, \
+    "" k5}
+#define UVLOG__FHEAD_5(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5) {5, UVLOG__FTAG(v1), \
+    UVLOG__FTAG(v2), UVLOG__FTAG(v3), UVLOG__FTAG(v4), UVLOG__FTAG(v5)}
+#define UVLOG__FSMASK_5(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3) | \
+    ((unsigned)UVLOG__FISSTR(v5) << 4))
+#define UVLOG__FVALS_5(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4), UVLOG__FVAL(v5)})
+#define UVLOG__FARR_5(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4), UVLOG__FIELDOF(k5, v5)}), 5
+#define UVLOG__FKEYS_6(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6) {"" k1, "" k2, "" k3, \
+    "" k4, "" k5, "" k6}
+#define UVLOG__FHEAD_6(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6) {6, UVLOG__FTAG(v1), \
+    UVLOG__FTAG(v2), UVLOG__FTAG(v3), UVLOG__FTAG(v4), UVLOG__FTAG(v5), UVLOG__FTAG(v6)}
+#define UVLOG__FSMASK_6(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3) | \
+    ((unsigned)UVLOG__FISSTR(v5) << 4) | ((unsigned)UVLOG__FISSTR(v6) << 5))
+#define UVLOG__FVALS_6(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4), UVLOG__FVAL(v5), \
+    UVLOG__FVAL(v6)})
+#define UVLOG__FARR_6(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4), UVLOG__FIELDOF(k5, v5), UVLOG__FIELDOF(k6, v6)}), 6
+#define UVLOG__FKEYS_7(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7) {"" k1, \
+    "" k2, "" k3, "" k4, "" k5, "" k6, "" k7}
+#define UVLOG__FHEAD_7(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7) {7, \
+    UVLOG__FTAG(v1), UVLOG__FTAG(v2), UVLOG__FTAG(v3), UVLOG__FTAG(v4), UVLOG__FTAG(v5), \
+    UVLOG__FTAG(v6), UVLOG__FTAG(v7)}
+#define UVLOG__FSMASK_7(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3) | \
+    ((unsigned)UVLOG__FISSTR(v5) << 4) | ((unsigned)UVLOG__FISSTR(v6) << 5) | \
+    ((unsigned)UVLOG__FISSTR(v7) << 6))
+#define UVLOG__FVALS_7(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4), UVLOG__FVAL(v5), \
+    UVLOG__FVAL(v6), UVLOG__FVAL(v7)})
+#define UVLOG__FARR_7(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4), UVLOG__FIELDOF(k5, v5), UVLOG__FIELDOF(k6, v6), \
+    UVLOG__FIELDOF(k7, v7)}), 7
+#define UVLOG__FKEYS_8(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8) { \
+    "" k1, "" k2, "" k3, "" k4, "" k5, "" k6, "" k7, "" k8}
+#define UVLOG__FHEAD_8(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8) {8, \
+    UVLOG__FTAG(v1), UVLOG__FTAG(v2), UVLOG__FTAG(v3), UVLOG__FTAG(v4), UVLOG__FTAG(v5), \
+    UVLOG__FTAG(v6), UVLOG__FTAG(v7), UVLOG__FTAG(v8)}
+#define UVLOG__FSMASK_8(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3) | \
+    ((unsigned)UVLOG__FISSTR(v5) << 4) | ((unsigned)UVLOG__FISSTR(v6) << 5) | \
+    ((unsigned)UVLOG__FISSTR(v7) << 6) | ((unsigned)UVLOG__FISSTR(v8) << 7))
+#define UVLOG__FVALS_8(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4), UVLOG__FVAL(v5), \
+    UVLOG__FVAL(v6), UVLOG__FVAL(v7), UVLOG__FVAL(v8)})
+#define UVLOG__FARR_8(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4), UVLOG__FIELDOF(k5, v5), UVLOG__FIELDOF(k6, v6), \
+    UVLOG__FIELDOF(k7, v7), UVLOG__FIELDOF(k8, v8)}), 8
+#define UVLOG__FKEYS_9(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9) { \
+    "" k1, "" k2, "" k3, "" k4, "" k5, "" k6, "" k7, "" k8, "" k9}
+#define UVLOG__FHEAD_9(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9) {9, \
+    UVLOG__FTAG(v1), UVLOG__FTAG(v2), UVLOG__FTAG(v3), UVLOG__FTAG(v4), UVLOG__FTAG(v5), \
+    UVLOG__FTAG(v6), UVLOG__FTAG(v7), UVLOG__FTAG(v8), UVLOG__FTAG(v9)}
+#define UVLOG__FSMASK_9(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3) | \
+    ((unsigned)UVLOG__FISSTR(v5) << 4) | ((unsigned)UVLOG__FISSTR(v6) << 5) | \
+    ((unsigned)UVLOG__FISSTR(v7) << 6) | ((unsigned)UVLOG__FISSTR(v8) << 7) | \
+    ((unsigned)UVLOG__FISSTR(v9) << 8))
+#define UVLOG__FVALS_9(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4), UVLOG__FVAL(v5), \
+    UVLOG__FVAL(v6), UVLOG__FVAL(v7), UVLOG__FVAL(v8), UVLOG__FVAL(v9)})
+#define UVLOG__FARR_9(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4), UVLOG__FIELDOF(k5, v5), UVLOG__FIELDOF(k6, v6), \
+    UVLOG__FIELDOF(k7, v7), UVLOG__FIELDOF(k8, v8), UVLOG__FIELDOF(k9, v9)}), 9
+#define UVLOG__FKEYS_10(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10) { \
+    "" k1, "" k2, "" k3, "" k4, "" k5, "" k6, "" k7, "" k8, "" k9, "" k10}
+#define UVLOG__FHEAD_10(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10) {10, \
+    UVLOG__FTAG(v1), UVLOG__FTAG(v2), UVLOG__FTAG(v3), UVLOG__FTAG(v4), UVLOG__FTAG(v5), \
+    UVLOG__FTAG(v6), UVLOG__FTAG(v7), UVLOG__FTAG(v8), UVLOG__FTAG(v9), UVLOG__FTAG(v10)}
+#define UVLOG__FSMASK_10(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3) | \
+    ((unsigned)UVLOG__FISSTR(v5) << 4) | ((unsigned)UVLOG__FISSTR(v6) << 5) | \
+    ((unsigned)UVLOG__FISSTR(v7) << 6) | ((unsigned)UVLOG__FISSTR(v8) << 7) | \
+    ((unsigned)UVLOG__FISSTR(v9) << 8) | ((unsigned)UVLOG__FISSTR(v10) << 9))
+#define UVLOG__FVALS_10(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4), UVLOG__FVAL(v5), \
+    UVLOG__FVAL(v6), UVLOG__FVAL(v7), UVLOG__FVAL(v8), UVLOG__FVAL(v9), UVLOG__FVAL(v10)})
+#define UVLOG__FARR_10(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4), UVLOG__FIELDOF(k5, v5), UVLOG__FIELDOF(k6, v6), \
+    UVLOG__FIELDOF(k7, v7), UVLOG__FIELDOF(k8, v8), UVLOG__FIELDOF(k9, v9), \
+    UVLOG__FIELDOF(k10, v10)}), 10
+#define UVLOG__FKEYS_11(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11) { \
+    "" k1, "" k2, "" k3, "" k4, "" k5, "" k6, "" k7, "" k8, "" k9, "" k10, "" k11}
+#define UVLOG__FHEAD_11(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11) {11, \
+    UVLOG__FTAG(v1), UVLOG__FTAG(v2), UVLOG__FTAG(v3), UVLOG__FTAG(v4), UVLOG__FTAG(v5), \
+    UVLOG__FTAG(v6), UVLOG__FTAG(v7), UVLOG__FTAG(v8), UVLOG__FTAG(v9), UVLOG__FTAG(v10), \
+    UVLOG__FTAG(v11)}
+#define UVLOG__FSMASK_11(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3) | \
+    ((unsigned)UVLOG__FISSTR(v5) << 4) | ((unsigned)UVLOG__FISSTR(v6) << 5) | \
+    ((unsigned)UVLOG__FISSTR(v7) << 6) | ((unsigned)UVLOG__FISSTR(v8) << 7) | \
+    ((unsigned)UVLOG__FISSTR(v9) << 8) | ((unsigned)UVLOG__FISSTR(v10) << 9) | \
+    ((unsigned)UVLOG__FISSTR(v11) << 10))
+#define UVLOG__FVALS_11(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4), UVLOG__FVAL(v5), \
+    UVLOG__FVAL(v6), UVLOG__FVAL(v7), UVLOG__FVAL(v8), UVLOG__FVAL(v9), UVLOG__FVAL(v10), \
+    UVLOG__FVAL(v11)})
+#define UVLOG__FARR_11(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4), UVLOG__FIELDOF(k5, v5), UVLOG__FIELDOF(k6, v6), \
+    UVLOG__FIELDOF(k7, v7), UVLOG__FIELDOF(k8, v8), UVLOG__FIELDOF(k9, v9), \
+    UVLOG__FIELDOF(k10, v10), UVLOG__FIELDOF(k11, v11)}), 11
+#define UVLOG__FKEYS_12(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12) { \
+    "" k1, "" k2, "" k3, "" k4, "" k5, "" k6, "" k7, "" k8, "" k9, "" k10, "" k11, "" k12}
+#define UVLOG__FHEAD_12(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12) {12, \
+    UVLOG__FTAG(v1), UVLOG__FTAG(v2), UVLOG__FTAG(v3), UVLOG__FTAG(v4), UVLOG__FTAG(v5), \
+    UVLOG__FTAG(v6), UVLOG__FTAG(v7), UVLOG__FTAG(v8), UVLOG__FTAG(v9), UVLOG__FTAG(v10), \
+    UVLOG__FTAG(v11), UVLOG__FTAG(v12)}
+#define UVLOG__FSMASK_12(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3) | \
+    ((unsigned)UVLOG__FISSTR(v5) << 4) | ((unsigned)UVLOG__FISSTR(v6) << 5) | \
+    ((unsigned)UVLOG__FISSTR(v7) << 6) | ((unsigned)UVLOG__FISSTR(v8) << 7) | \
+    ((unsigned)UVLOG__FISSTR(v9) << 8) | ((unsigned)UVLOG__FISSTR(v10) << 9) | \
+    ((unsigned)UVLOG__FISSTR(v11) << 10) | ((unsigned)UVLOG__FISSTR(v12) << 11))
+#define UVLOG__FVALS_12(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4), UVLOG__FVAL(v5), \
+    UVLOG__FVAL(v6), UVLOG__FVAL(v7), UVLOG__FVAL(v8), UVLOG__FVAL(v9), UVLOG__FVAL(v10), \
+    UVLOG__FVAL(v11), UVLOG__FVAL(v12)})
+#define UVLOG__FARR_12(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4), UVLOG__FIELDOF(k5, v5), UVLOG__FIELDOF(k6, v6), \
+    UVLOG__FIELDOF(k7, v7), UVLOG__FIELDOF(k8, v8), UVLOG__FIELDOF(k9, v9), \
+    UVLOG__FIELDOF(k10, v10), UVLOG__FIELDOF(k11, v11), UVLOG__FIELDOF(k12, v12)}), 12
+#define UVLOG__FKEYS_13(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13) { \
+    "" k1, "" k2, "" k3, "" k4, "" k5, "" k6, "" k7, "" k8, "" k9, "" k10, "" k11, "" k12, \
+    "" k13}
+#define UVLOG__FHEAD_13(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13) {13, \
+    UVLOG__FTAG(v1), UVLOG__FTAG(v2), UVLOG__FTAG(v3), UVLOG__FTAG(v4), UVLOG__FTAG(v5), \
+    UVLOG__FTAG(v6), UVLOG__FTAG(v7), UVLOG__FTAG(v8), UVLOG__FTAG(v9), UVLOG__FTAG(v10), \
+    UVLOG__FTAG(v11), UVLOG__FTAG(v12), UVLOG__FTAG(v13)}
+#define UVLOG__FSMASK_13(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3) | \
+    ((unsigned)UVLOG__FISSTR(v5) << 4) | ((unsigned)UVLOG__FISSTR(v6) << 5) | \
+    ((unsigned)UVLOG__FISSTR(v7) << 6) | ((unsigned)UVLOG__FISSTR(v8) << 7) | \
+    ((unsigned)UVLOG__FISSTR(v9) << 8) | ((unsigned)UVLOG__FISSTR(v10) << 9) | \
+    ((unsigned)UVLOG__FISSTR(v11) << 10) | ((unsigned)UVLOG__FISSTR(v12) << 11) | \
+    ((unsigned)UVLOG__FISSTR(v13) << 12))
+#define UVLOG__FVALS_13(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4), UVLOG__FVAL(v5), \
+    UVLOG__FVAL(v6), UVLOG__FVAL(v7), UVLOG__FVAL(v8), UVLOG__FVAL(v9), UVLOG__FVAL(v10), \
+    UVLOG__FVAL(v11), UVLOG__FVAL(v12), UVLOG__FVAL(v13)})
+#define UVLOG__FARR_13(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4), UVLOG__FIELDOF(k5, v5), UVLOG__FIELDOF(k6, v6), \
+    UVLOG__FIELDOF(k7, v7), UVLOG__FIELDOF(k8, v8), UVLOG__FIELDOF(k9, v9), \
+    UVLOG__FIELDOF(k10, v10), UVLOG__FIELDOF(k11, v11), UVLOG__FIELDOF(k12, v12), \
+    UVLOG__FIELDOF(k13, v13)}), 13
+#define UVLOG__FKEYS_14(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14) { \
+    "" k1, "" k2, "" k3, "" k4, "" k5, "" k6, "" k7, "" k8, "" k9, "" k10, "" k11, "" k12, \
+    "" k13, "" k14}
+#define UVLOG__FHEAD_14(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14) {14, \
+    UVLOG__FTAG(v1), UVLOG__FTAG(v2), UVLOG__FTAG(v3), UVLOG__FTAG(v4), UVLOG__FTAG(v5), \
+    UVLOG__FTAG(v6), UVLOG__FTAG(v7), UVLOG__FTAG(v8), UVLOG__FTAG(v9), UVLOG__FTAG(v10), \
+    UVLOG__FTAG(v11), UVLOG__FTAG(v12), UVLOG__FTAG(v13), UVLOG__FTAG(v14)}
+#define UVLOG__FSMASK_14(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3) | \
+    ((unsigned)UVLOG__FISSTR(v5) << 4) | ((unsigned)UVLOG__FISSTR(v6) << 5) | \
+    ((unsigned)UVLOG__FISSTR(v7) << 6) | ((unsigned)UVLOG__FISSTR(v8) << 7) | \
+    ((unsigned)UVLOG__FISSTR(v9) << 8) | ((unsigned)UVLOG__FISSTR(v10) << 9) | \
+    ((unsigned)UVLOG__FISSTR(v11) << 10) | ((unsigned)UVLOG__FISSTR(v12) << 11) | \
+    ((unsigned)UVLOG__FISSTR(v13) << 12) | ((unsigned)UVLOG__FISSTR(v14) << 13))
+#define UVLOG__FVALS_14(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4), UVLOG__FVAL(v5), \
+    UVLOG__FVAL(v6), UVLOG__FVAL(v7), UVLOG__FVAL(v8), UVLOG__FVAL(v9), UVLOG__FVAL(v10), \
+    UVLOG__FVAL(v11), UVLOG__FVAL(v12), UVLOG__FVAL(v13), UVLOG__FVAL(v14)})
+#define UVLOG__FARR_14(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4), UVLOG__FIELDOF(k5, v5), UVLOG__FIELDOF(k6, v6), \
+    UVLOG__FIELDOF(k7, v7), UVLOG__FIELDOF(k8, v8), UVLOG__FIELDOF(k9, v9), \
+    UVLOG__FIELDOF(k10, v10), UVLOG__FIELDOF(k11, v11), UVLOG__FIELDOF(k12, v12), \
+    UVLOG__FIELDOF(k13, v13), UVLOG__FIELDOF(k14, v14)}), 14
+#define UVLOG__FKEYS_15(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14, k15, v15) { \
+    "" k1, "" k2, "" k3, "" k4, "" k5, "" k6, "" k7, "" k8, "" k9, "" k10, "" k11, "" k12, \
+    "" k13, "" k14, "" k15}
+#define UVLOG__FHEAD_15(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14, k15, v15) {15, \
+    UVLOG__FTAG(v1), UVLOG__FTAG(v2), UVLOG__FTAG(v3), UVLOG__FTAG(v4), UVLOG__FTAG(v5), \
+    UVLOG__FTAG(v6), UVLOG__FTAG(v7), UVLOG__FTAG(v8), UVLOG__FTAG(v9), UVLOG__FTAG(v10), \
+    UVLOG__FTAG(v11), UVLOG__FTAG(v12), UVLOG__FTAG(v13), UVLOG__FTAG(v14), UVLOG__FTAG(v15)}
+#define UVLOG__FSMASK_15(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14, k15, v15) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3) | \
+    ((unsigned)UVLOG__FISSTR(v5) << 4) | ((unsigned)UVLOG__FISSTR(v6) << 5) | \
+    ((unsigned)UVLOG__FISSTR(v7) << 6) | ((unsigned)UVLOG__FISSTR(v8) << 7) | \
+    ((unsigned)UVLOG__FISSTR(v9) << 8) | ((unsigned)UVLOG__FISSTR(v10) << 9) | \
+    ((unsigned)UVLOG__FISSTR(v11) << 10) | ((unsigned)UVLOG__FISSTR(v12) << 11) | \
+    ((unsigned)UVLOG__FISSTR(v13) << 12) | ((unsigned)UVLOG__FISSTR(v14) << 13) | \
+    ((unsigned)UVLOG__FISSTR(v15) << 14))
+#define UVLOG__FVALS_15(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14, k15, v15) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4), UVLOG__FVAL(v5), \
+    UVLOG__FVAL(v6), UVLOG__FVAL(v7), UVLOG__FVAL(v8), UVLOG__FVAL(v9), UVLOG__FVAL(v10), \
+    UVLOG__FVAL(v11), UVLOG__FVAL(v12), UVLOG__FVAL(v13), UVLOG__FVAL(v14), UVLOG__FVAL(v15)})
+#define UVLOG__FARR_15(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14, k15, v15) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4), UVLOG__FIELDOF(k5, v5), UVLOG__FIELDOF(k6, v6), \
+    UVLOG__FIELDOF(k7, v7), UVLOG__FIELDOF(k8, v8), UVLOG__FIELDOF(k9, v9), \
+    UVLOG__FIELDOF(k10, v10), UVLOG__FIELDOF(k11, v11), UVLOG__FIELDOF(k12, v12), \
+    UVLOG__FIELDOF(k13, v13), UVLOG__FIELDOF(k14, v14), UVLOG__FIELDOF(k15, v15)}), 15
+#define UVLOG__FKEYS_16(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14, k15, v15, k16, v16) { \
+    "" k1, "" k2, "" k3, "" k4, "" k5, "" k6, "" k7, "" k8, "" k9, "" k10, "" k11, "" k12, \
+    "" k13, "" k14, "" k15, "" k16}
+#define UVLOG__FHEAD_16(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14, k15, v15, k16, v16) {16, \
+    UVLOG__FTAG(v1), UVLOG__FTAG(v2), UVLOG__FTAG(v3), UVLOG__FTAG(v4), UVLOG__FTAG(v5), \
+    UVLOG__FTAG(v6), UVLOG__FTAG(v7), UVLOG__FTAG(v8), UVLOG__FTAG(v9), UVLOG__FTAG(v10), \
+    UVLOG__FTAG(v11), UVLOG__FTAG(v12), UVLOG__FTAG(v13), UVLOG__FTAG(v14), UVLOG__FTAG(v15), \
+    UVLOG__FTAG(v16)}
+#define UVLOG__FSMASK_16(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14, k15, v15, k16, v16) ( \
+    ((unsigned)UVLOG__FISSTR(v1) << 0) | ((unsigned)UVLOG__FISSTR(v2) << 1) | \
+    ((unsigned)UVLOG__FISSTR(v3) << 2) | ((unsigned)UVLOG__FISSTR(v4) << 3) | \
+    ((unsigned)UVLOG__FISSTR(v5) << 4) | ((unsigned)UVLOG__FISSTR(v6) << 5) | \
+    ((unsigned)UVLOG__FISSTR(v7) << 6) | ((unsigned)UVLOG__FISSTR(v8) << 7) | \
+    ((unsigned)UVLOG__FISSTR(v9) << 8) | ((unsigned)UVLOG__FISSTR(v10) << 9) | \
+    ((unsigned)UVLOG__FISSTR(v11) << 10) | ((unsigned)UVLOG__FISSTR(v12) << 11) | \
+    ((unsigned)UVLOG__FISSTR(v13) << 12) | ((unsigned)UVLOG__FISSTR(v14) << 13) | \
+    ((unsigned)UVLOG__FISSTR(v15) << 14) | ((unsigned)UVLOG__FISSTR(v16) << 15))
+#define UVLOG__FVALS_16(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14, k15, v15, k16, v16) ((const unsigned long long[]){ \
+    UVLOG__FVAL(v1), UVLOG__FVAL(v2), UVLOG__FVAL(v3), UVLOG__FVAL(v4), UVLOG__FVAL(v5), \
+    UVLOG__FVAL(v6), UVLOG__FVAL(v7), UVLOG__FVAL(v8), UVLOG__FVAL(v9), UVLOG__FVAL(v10), \
+    UVLOG__FVAL(v11), UVLOG__FVAL(v12), UVLOG__FVAL(v13), UVLOG__FVAL(v14), UVLOG__FVAL(v15), \
+    UVLOG__FVAL(v16)})
+#define UVLOG__FARR_16(m, k1, v1, k2, v2, k3, v3, k4, v4, k5, v5, k6, v6, k7, v7, k8, v8, k9, v9, k10, v10, k11, v11, k12, v12, k13, v13, k14, v14, k15, v15, k16, v16) ((const uvlog_field_t[]){ \
+    UVLOG__FIELDOF(k1, v1), UVLOG__FIELDOF(k2, v2), UVLOG__FIELDOF(k3, v3), \
+    UVLOG__FIELDOF(k4, v4), UVLOG__FIELDOF(k5, v5), UVLOG__FIELDOF(k6, v6), \
+    UVLOG__FIELDOF(k7, v7), UVLOG__FIELDOF(k8, v8), UVLOG__FIELDOF(k9, v9), \
+    UVLOG__FIELDOF(k10, v10), UVLOG__FIELDOF(k11, v11), UVLOG__FIELDOF(k12, v12), \
+    UVLOG__FIELDOF(k13, v13), UVLOG__FIELDOF(k14, v14), UVLOG__FIELDOF(k15, v15), \
+    UVLOG__FIELDOF(k16, v16)}), 16
+#define UVLOG__FKEYS_X(...) {UVLOG_ERROR_each_field_needs_a_key_and_a_value}
+#define UVLOG__FHEAD_X(...) {UVLOG_ERROR_each_field_needs_a_key_and_a_value}
+#define UVLOG__FSMASK_X(...) 0u
+#define UVLOG__FVALS_X(...) ((const unsigned long long *)0)
+#define UVLOG__FARR_X(...) UVLOG_ERROR_each_field_needs_a_key_and_a_value, 0
+#define UVLOG__FKEYS_M(...) {UVLOG_ERROR_more_than_UVLOG_FIELDS_MAX_fields}
+#define UVLOG__FHEAD_M(...) {UVLOG_ERROR_more_than_UVLOG_FIELDS_MAX_fields}
+#define UVLOG__FSMASK_M(...) 0u
+#define UVLOG__FVALS_M(...) ((const unsigned long long *)0)
+#define UVLOG__FARR_M(...) UVLOG_ERROR_more_than_UVLOG_FIELDS_MAX_fields, 0
+#define UVLOG__CNT_X 0
 
 #endif /* UVLOG_ARGS_H */

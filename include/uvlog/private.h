@@ -52,11 +52,16 @@ typedef struct uvlog_site_cache {
 typedef struct uvlog_site {
   const char *file;
   const char *func;
-  const char *fmt;            /* a string literal ("" for the text path) */
+  const char *fmt;            /* a string literal ("" for the text path; the
+                                 message of a structured (_KV) call) */
   int line;
-  unsigned nargs;             /* deferred: the number of arguments */
-  const unsigned char *tags;  /* deferred: their UVLOG_ARG_* tags (compile time) */
-  uvlog_site_cache_t *cache;
+  unsigned nargs;             /* deferred: the number of arguments; _KV: of fields */
+  const unsigned char *tags;  /* deferred: their UVLOG_ARG_* tags (compile time);
+                                 _KV: 24 bytes, the count then each field's
+                                 UVLOG__FT_* type (the record's field head) */
+  uvlog_site_cache_t *cache;  /* deferred only (NULL for _KV) */
+  const char *const *keys;    /* _KV: the fields' keys (literals); else NULL */
+  unsigned fsmask;            /* _KV: bit i: field i is a string (copied) */
 } uvlog_site_t;
 
 /** Queues a deferred record: `vals` are the site->nargs arguments as 8-byte
@@ -70,6 +75,29 @@ UVLOG_EXPORT int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_s
  *  through uvlog_log() (0). Thread-safe, lock-free; called by the macros the
  *  first time a call site runs. */
 UVLOG_EXPORT int uvlog_site_prepare(const uvlog_site_t *site);
+
+/* Structured fields (uvlog/fields.h). A _KV site's field types: the
+ * uvlog_field_type_t values, plus STRN (a pointer to a uvlog__fstrn_t, a
+ * string with its length) that the record stores as UVLOG_FIELD_STR. */
+#define UVLOG__FT_NULL   0
+#define UVLOG__FT_STR    1
+#define UVLOG__FT_INT    2
+#define UVLOG__FT_UINT   3
+#define UVLOG__FT_DOUBLE 4
+#define UVLOG__FT_BOOL   5
+#define UVLOG__FT_STRN   6
+/* The value types of UVLOG_F_BOOL(), UVLOG_F_NULL(), UVLOG_F_STRN(). */
+typedef struct uvlog__fbool { int v; } uvlog__fbool_t;
+typedef struct uvlog__fnull { int unused; } uvlog__fnull_t;
+typedef struct uvlog__fstrn { const char *ptr; size_t len; } uvlog__fstrn_t;
+
+/** Queues a structured record: `site` is a _KV site (keys, field types,
+ *  message), `vals` its site->nargs values as 8-byte values (strings as
+ *  pointers, UVLOG__FT_STRN as a pointer to a uvlog__fstrn_t), `ctx` the
+ *  call's context or NULL. Called by the _KV macros after the level gate.
+ *  Returns what uvlog_log() returns; UVLOG_EINVAL for a bad site or level. */
+UVLOG_EXPORT int uvlog_log_kv(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
+                              const uvlog_ctx_t *ctx, const unsigned long long *vals);
 
 /* The level gate of every macro: 1 if a call at `lvl` must go on (its
  * arguments are then evaluated), 0 if it is filtered. One relaxed load and
@@ -175,7 +203,7 @@ static inline unsigned long long uvlog__v_ld(long double v) { /* never used: see
     static const uvlog_site_t UVLOG__CAT(uvlog__site_, id) = {                            \
       __FILE__, __func__, UVLOG__LIT_OR_EMPTY(UVLOG__FIRST(__VA_ARGS__)), __LINE__,       \
       UVLOG__CAT(UVLOG__CNT_, UVLOG__NARGS(__VA_ARGS__)), UVLOG__CAT(uvlog__tags_, id),   \
-      &UVLOG__CAT(uvlog__cache_, id)};                                                    \
+      &UVLOG__CAT(uvlog__cache_, id), 0, 0};                                              \
     uvlog_t *UVLOG__CAT(uvlog__log_, id) = (log);                                         \
     int UVLOG__CAT(uvlog__lvl_, id) = (int)(lvl);                                         \
     int UVLOG__CAT(uvlog__rc_, id);                                                       \
@@ -199,6 +227,37 @@ static inline unsigned long long uvlog__v_ld(long double v) { /* never used: see
   })
 
 #define UVLOG__LOG(log, lvl, ...) UVLOG__DEFER(log, lvl, __VA_ARGS__)
+
+/* The structured call (uvlog/fields.h, UVLOG_LOG_KV_TO). __VA_ARGS__ is
+ * the message literal then the fields' key, value pairs (UVLOG_F expands
+ * to two arguments); UVLOG__NKV counts the pairs at preprocessing time.
+ * The site (keys, field types, message) is static; per call, one array of
+ * 8-byte values. Names end in __COUNTER__ as in UVLOG__DEFER. */
+#define UVLOG__KV(log, lvl, ctx, ...) \
+  UVLOG__KV_(__COUNTER__, UVLOG__NKV(__VA_ARGS__), log, lvl, ctx, __VA_ARGS__)
+#define UVLOG__KV_(id, k, log, lvl, ctx, ...) UVLOG__KV__(id, k, log, lvl, ctx, __VA_ARGS__)
+#define UVLOG__KV__(id, k, log, lvl, ctx, ...) __extension__ ({                          \
+    static const char *const UVLOG__CAT(uvlog__keys_, id)[] = UVLOG__FKEYS_##k(__VA_ARGS__); \
+    static const unsigned char UVLOG__CAT(uvlog__head_, id)[24] =                         \
+        UVLOG__FHEAD_##k(__VA_ARGS__);                                                    \
+    static const uvlog_site_t UVLOG__CAT(uvlog__site_, id) = {                            \
+      __FILE__, __func__, "" UVLOG__FIRST(__VA_ARGS__), __LINE__, UVLOG__CNT_##k,         \
+      UVLOG__CAT(uvlog__head_, id), 0, UVLOG__CAT(uvlog__keys_, id),                      \
+      UVLOG__FSMASK_##k(__VA_ARGS__)};                                                    \
+    uvlog_t *UVLOG__CAT(uvlog__log_, id) = (log);                                         \
+    int UVLOG__CAT(uvlog__lvl_, id) = (int)(lvl);                                         \
+    int UVLOG__CAT(uvlog__rc_, id);                                                       \
+    if (!UVLOG__MIN_OK(UVLOG__CAT(uvlog__lvl_, id)))                                      \
+      UVLOG__CAT(uvlog__rc_, id) = UVLOG_EFILTERED;                                       \
+    else if (__builtin_expect(!uvlog__pass(UVLOG__CAT(uvlog__log_, id),                   \
+                                           UVLOG__CAT(uvlog__lvl_, id)), 0))              \
+      UVLOG__CAT(uvlog__rc_, id) = UVLOG__FILTERED_RC(UVLOG__CAT(uvlog__log_, id));       \
+    else                                                                                  \
+      UVLOG__CAT(uvlog__rc_, id) = uvlog_log_kv(UVLOG__CAT(uvlog__log_, id),              \
+          (uvlog_level_t)UVLOG__CAT(uvlog__lvl_, id), &UVLOG__CAT(uvlog__site_, id),      \
+          (ctx), UVLOG__FVALS_##k(__VA_ARGS__));                                          \
+    UVLOG__CAT(uvlog__rc_, id);                                                           \
+  })
 #else
 #define UVLOG__LOG(log, lvl, ...) UVLOG__LOGF(log, lvl, __VA_ARGS__)
 #endif /* gcc or clang, C */
@@ -223,5 +282,63 @@ static inline unsigned long long uvlog__v_ld(long double v) { /* never used: see
   (UVLOG__MIN_OK(lvl) ? uvlog_log((log), (lvl), __FILE__, __LINE__, __func__, __VA_ARGS__) \
                       : UVLOG_EFILTERED)
 #endif
+
+/* Structured fields, any C11 compiler: a field's type (an integer constant
+ * expression: the value is not evaluated), its 8-byte value, whether it is
+ * a string, and its uvlog_field_t (uvlog__fieldof_*, in uvlog/fields.h).
+ * No association for other types: a compile-time error. */
+#ifndef __cplusplus
+/* The one table of value types: each C type to one of the given results
+ * (int, unsigned, double, bool, string, UVLOG_F_BOOL, UVLOG_F_NULL,
+ * UVLOG_F_STRN). */
+#define UVLOG__FASSOC(i, u, d, b, s, fb, fn, sn)                                        \
+    _Bool: b, char: i, signed char: i, short: i, int: i, long: i, long long: i,          \
+    unsigned char: u, unsigned short: u, unsigned: u, unsigned long: u,                  \
+    unsigned long long: u, float: d, double: d, long double: d,                          \
+    char *: s, const char *: s, signed char *: s, const signed char *: s,                \
+    unsigned char *: s, const unsigned char *: s,                                        \
+    uvlog__fbool_t: fb, uvlog__fnull_t: fn, const uvlog__fstrn_t *: sn
+#define UVLOG__FTAG(x) _Generic((x), UVLOG__FASSOC(UVLOG__FT_INT, UVLOG__FT_UINT,         \
+    UVLOG__FT_DOUBLE, UVLOG__FT_BOOL, UVLOG__FT_STR, UVLOG__FT_BOOL, UVLOG__FT_NULL,      \
+    UVLOG__FT_STRN))
+#define UVLOG__FISSTR(x) (UVLOG__FTAG(x) == UVLOG__FT_STR || UVLOG__FTAG(x) == UVLOG__FT_STRN)
+
+static inline unsigned long long uvlog__fv_i(long long v) { return (unsigned long long)v; }
+static inline unsigned long long uvlog__fv_u(unsigned long long v) { return v; }
+static inline unsigned long long uvlog__fv_d(double v) {
+  union { double d; unsigned long long u; } c;
+  c.d = v;
+  return c.u;
+}
+static inline unsigned long long uvlog__fv_p(const void *p) {
+  return (unsigned long long)(uintptr_t)p;
+}
+static inline unsigned long long uvlog__fv_b(uvlog__fbool_t b) { return b.v ? 1u : 0u; }
+static inline unsigned long long uvlog__fv_n(uvlog__fnull_t n) {
+  (void)n;
+  return 0;
+}
+#define UVLOG__FVAL(x) _Generic((x), UVLOG__FASSOC(uvlog__fv_i, uvlog__fv_u, uvlog__fv_d, \
+    uvlog__fv_i, uvlog__fv_p, uvlog__fv_b, uvlog__fv_n, uvlog__fv_p))(x)
+#define UVLOG__FIELDOF(k, x) _Generic((x), UVLOG__FASSOC(uvlog__fieldof_i, uvlog__fieldof_u, \
+    uvlog__fieldof_d, uvlog__fieldof_b, uvlog__fieldof_s, uvlog__fieldof_fb,               \
+    uvlog__fieldof_fn, uvlog__fieldof_sn))("" k, x)
+
+/* UVLOG_FIELDS(): the array and its length. */
+#define UVLOG__FIELDS(...) UVLOG__FIELDS_(UVLOG__NKV(~, __VA_ARGS__), ~, __VA_ARGS__)
+#define UVLOG__FIELDS_(k, ...) UVLOG__FIELDS__(k, __VA_ARGS__)
+#define UVLOG__FIELDS__(k, ...) UVLOG__FARR_##k(__VA_ARGS__)
+
+/* Other C11 compilers: the _KV macros format on the caller. */
+#if !(defined(__GNUC__) || defined(__clang__))
+#define UVLOG__KV(log, lvl, ctx, ...) UVLOG__KV_(UVLOG__NKV(__VA_ARGS__), log, lvl, ctx, __VA_ARGS__)
+#define UVLOG__KV_(k, log, lvl, ctx, ...) UVLOG__KV__(k, log, lvl, ctx, __VA_ARGS__)
+#define UVLOG__KV__(k, log, lvl, ctx, ...)                                                \
+  (UVLOG__MIN_OK(lvl) ? uvlog_log_fields((log), (lvl), (ctx), __FILE__, __LINE__, __func__, \
+                                         UVLOG__FARR_##k(__VA_ARGS__), "%s",                \
+                                         UVLOG__FIRST(__VA_ARGS__))                         \
+                      : UVLOG_EFILTERED)
+#endif
+#endif /* !__cplusplus */
 
 #endif /* UVLOG_PRIVATE_H */

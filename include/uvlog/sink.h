@@ -15,35 +15,101 @@
 
 typedef enum uvlog_format_kind {
   UVLOG_FORMAT_TEXT = 0,  /* one line per record, from a pattern (below) */
-  UVLOG_FORMAT_JSON,      /* one JSON object per line */
+  UVLOG_FORMAT_JSON,      /* one JSON object per line (keys: json_preset) */
   UVLOG_FORMAT_RFC5424,   /* syslog protocol (no framing, no trailing newline;
                              file and stderr sinks write it one line per record) */
-  UVLOG_FORMAT_RFC3164    /* BSD syslog as glibc's syslog(3) writes it */
+  UVLOG_FORMAT_RFC3164,   /* BSD syslog as glibc's syslog(3) writes it */
+  UVLOG_FORMAT_LOGFMT     /* one line of key=value pairs per record (uvlog 0.3) */
 } uvlog_format_kind_t;
 
-/* TEXT patterns: %t RFC 3339 UTC timestamp with microseconds
- * (2026-11-22T02:32:48.123456Z, truncated), %l level name, %L level name
- * padded to 8, %T thread id, %f file (base name), %F file as given, %n line,
- * %u function, %m message, %% a percent sign; any other '%' sequence is
- * UVLOG_EINVAL. A NULL file prints "-", a NULL function "?". Each record ends
- * with '\n'. Default: "%t %L [%T] %f:%n %m".
+/* TEXT patterns. A conversion is '%', an optional width, an optional
+ * {spec} (timestamps only) and a letter:
+ *   %t  timestamp; default RFC 3339 UTC with microseconds
+ *       (2026-11-22T02:32:48.123456Z, truncated). %{spec}t takes a comma
+ *       separated list of: "utc" (default) or "local" (local time with its
+ *       offset: 2026-11-22T03:32:48.123456+01:00); "s", "ms", "us"
+ *       (default) or "ns" (the fraction shown); "epoch" (an integer count
+ *       since the Unix epoch in the precision's unit: seconds by default,
+ *       "%{epoch,ms}t" milliseconds). Any other word is UVLOG_EINVAL.
+ *   %l level name, %L level name padded to 8 (the same as %-8l),
+ *   %T thread id, %N thread name ("-" if unknown), %c category ("-" for the
+ *   root logger), %P the procid option (default the process id),
+ *   %f file (base name), %F file as given, %n line, %u function,
+ *   %m message, %k the record's fields as key=value pairs (context fields,
+ *   then the call's; separated by one space; nothing when there are none),
+ *   %K the logger's constant fields the same way, %% a percent sign.
+ * Width: "%8l" right-aligns in 8 columns, "%-8l" left-aligns; a column is
+ * a UTF-8 character; longer text is never cut; 1..256, else UVLOG_EINVAL.
+ * Any other '%' sequence is UVLOG_EINVAL. A NULL file prints "-", a NULL
+ * function "?". Each record ends with '\n'. Default: "%t %L [%T] %f:%n %m".
  * What each format escapes in the message:
- *   TEXT     (%m, %f, %F, %u) newline, CR, tab and backslash become the two-byte
- *            sequences \n \r \t \\; other bytes < 0x20 and 0x7f become
- *            \xHH; bytes >= 0x80 pass as they are. A record is one line and
- *            the escaping is reversible.
+ *   TEXT     (%m, %f, %F, %u, %c, %N) newline, CR, tab and backslash become
+ *            the two-byte sequences \n \r \t \\; other bytes < 0x20 and 0x7f
+ *            become \xHH; bytes >= 0x80 pass as they are. A record is one
+ *            line and the escaping is reversible. %k and %K are written as
+ *            LOGFMT writes fields (below).
+ *   LOGFMT   a value is quoted when it is empty or holds a space, '=', '"',
+ *            a byte < 0x20 or 0x7f, or ill-formed UTF-8; inside quotes '"'
+ *            and backslash get a backslash, \n \r \t their short forms,
+ *            other control bytes \u00XX, ill-formed UTF-8 \ufffd. Keys: each
+ *            byte that is a space, '=', '"', < 0x20 or 0x7f becomes '_'.
  *   JSON     every string value: '"' and backslash are backslash-escaped,
  *            BS FF LF CR TAB become \b \f \n \r \t, other bytes < 0x20 and
  *            0x7f become \u00XX, ill-formed UTF-8 becomes \ufffd: each
- *            record is one line of valid JSON.
+ *            record is one line of valid JSON. Field keys are escaped the
+ *            same way; a NaN or infinite double is written as null.
  *   RFC5424, RFC3164  nothing: the message is sent raw (newlines included);
  *            the transport's framing delimits records (a datagram for the
  *            syslog sink, octet counting for TCP). RFC 5424 prefixes the
  *            UTF-8 BOM when the message is well-formed, non-ASCII UTF-8.
  *            On a stream sink (file, stderr) each such record is written as
  *            one line: the whole record escaped as TEXT escapes %m (an LF
- *            in the message becomes the two bytes \n), then '\n'. */
+ *            in the message becomes the two bytes \n), then '\n'.
+ *            RFC 5424 writes the fields as structured data (see sd_id).
+ * docs/formats.md has every format's exact output and rules. */
 #define UVLOG_DEFAULT_PATTERN "%t %L [%T] %f:%n %m"
+
+/* Which key names the JSON format starts from (docs/formats.md shows each). */
+typedef enum uvlog_json_preset {
+  UVLOG_JSON_PRESET_UVLOG = 0,  /* "ts", "level", "msg"... (uvlog's own) */
+  UVLOG_JSON_PRESET_ECS,        /* Elastic Common Schema 8, dotted keys:
+                                   "@timestamp", "log.level", "message"... */
+  UVLOG_JSON_PRESET_OTEL        /* OpenTelemetry log data model:
+                                   "timeUnixNano", "severityNumber", "body",
+                                   "attributes", "resource"... */
+} uvlog_json_preset_t;
+
+/* Key names of the JSON format, one per standard item. NULL keeps the
+ * preset's name, "" leaves the item out; any other string is used as given
+ * (escaped). `fields` and `resource` name the objects that hold the
+ * record's fields and the logger's constant fields: "" writes them at the
+ * top level. Which object an item is written in is the preset's choice
+ * (docs/formats.md). */
+typedef struct uvlog_json_keys {
+  const char *time;             /* uvlog "ts", ECS "@timestamp", OTel "timeUnixNano" */
+  const char *level;            /* "level", "log.level", "severityText" */
+  const char *severity_number;  /* "" (none), "" (none), "severityNumber" */
+  const char *message;          /* "msg", "message", "body" */
+  const char *truncated;        /* "truncated", "uvlog.truncated",
+                                   "uvlog.truncated" (only when it is) */
+  const char *thread_id;        /* "tid", "process.thread.id", "thread.id" */
+  const char *thread_name;      /* "thread", "process.thread.name", "thread.name" */
+  const char *category;         /* "category", "log.logger", "instrumentationScope" */
+  const char *file;             /* "file", "log.origin.file.name", "code.filepath" */
+  const char *line;             /* "line", "log.origin.file.line", "code.lineno" */
+  const char *function;         /* "func", "log.origin.function", "code.function" */
+  const char *host;             /* "host", "host.hostname", "host.name" */
+  const char *app;              /* "app", "service.name", "service.name" */
+  const char *pid;              /* "pid", "process.pid", "process.pid" */
+  const char *trace_id;         /* "trace_id", "trace.id", "traceId" */
+  const char *span_id;          /* "span_id", "span.id", "spanId" */
+  const char *fields;           /* "" (top level), "" (top level), "attributes" */
+  const char *resource;         /* "" (top level), "" (top level), "resource" */
+} uvlog_json_keys_t;
+
+/* The RFC 5424 SD-ID the fields are written under by default: 32473 is the
+ * enterprise number IANA reserves for examples (RFC 5612); set your own. */
+#define UVLOG_DEFAULT_SD_ID "uvlog@32473"
 
 typedef struct uvlog_format_options {
   uvlog_format_kind_t kind;  /* default UVLOG_FORMAT_TEXT */
@@ -55,6 +121,14 @@ typedef struct uvlog_format_options {
   const char *hostname;      /* syslog/JSON: default gethostname() */
   const char *procid;        /* syslog/JSON: default the process id */
   const char *msgid;         /* RFC 5424 MSGID; default NULL ("-") */
+  /* uvlog 0.3 */
+  uvlog_json_preset_t json_preset;  /* JSON only; default UVLOG_JSON_PRESET_UVLOG */
+  uvlog_json_keys_t json_keys;      /* JSON only: per-key overrides; all NULL */
+  const char *sd_id;         /* RFC 5424: the SD-ID of the fields' SD-ELEMENT,
+                                "name@enterprise-number" (name: 1..32 minus
+                                the '@' part, printable US-ASCII but '=', ' ',
+                                ']', '"', '@'; number: digits, dots between);
+                                NULL = UVLOG_DEFAULT_SD_ID; else UVLOG_EINVAL */
 } uvlog_format_options_t;
 
 /** Fills `fo` with the defaults above. */

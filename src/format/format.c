@@ -1,9 +1,9 @@
 /*
  * format.c -- formatter configuration, dispatch and the shared helpers.
  *
- * Owns: uvlog_format_options_init(), uvlog_formatter_init/destroy/format()
- * (option checks, identity defaults, TEXT pattern compilation), the RFC 3339
- * timestamp writer and the TEXT message escaper.
+ * Owns: uvlog_format_options_init(), uvlog_formatter_init/destroy/format/
+ * equal() (option checks, identity defaults, TEXT pattern compilation, JSON
+ * key names, the RFC 5424 SD-ID) and the TEXT message escaper.
  *
  * Identity defaults: app_name = program_invocation_short_name, hostname =
  * gethostname() ("-" if that fails or is empty), procid = getpid(). With
@@ -21,12 +21,14 @@
  * written to while rendering, so several threads may share one (the caches
  * below are per thread).
  *
- * Timestamps: uvlog_format_rfc3339_utc() converts days to a civil date with
- * integer arithmetic (no gmtime, no locale) and keeps the formatted
- * "YYYY-MM-DDThh:mm:ss" of the last second it saw in a thread-local cache, so
- * the listener thread rebuilds it once per second at most. Negative
- * timestamps (before 1970) are supported; fractions are truncated toward the
- * past (floor), never rounded.
+ * Pattern conversions are "%" [ "-" ] [ width ] [ "{" spec "}" ] letter;
+ * a width is 1..256 and a spec is allowed only before 't'. "%L" compiles to
+ * "%-8l".
+ *
+ * The SD-ID must be "name@number": the whole at most 32 bytes of printable
+ * US-ASCII without '=', ' ', ']', '"'; the name non-empty without '@'; the
+ * number digits with single dots between (an IANA private enterprise
+ * number, optionally followed by sub-identifiers).
  */
 #include "format.h"
 
@@ -50,12 +52,41 @@ void uvlog_format_options_init(uvlog_format_options_t *fo) {
   fo->pattern = NULL;
   fo->color = -1;
   fo->facility = 1;
+  fo->json_preset = UVLOG_JSON_PRESET_UVLOG;
 }
 
 /* ---- pattern ----------------------------------------------------------- */
 
+#define PAT_WIDTH_MAX 256
+
 static int conv_known(char c) {
-  return c != '\0' && strchr("tlLTfFnum", c) != NULL;
+  return c != '\0' && strchr("tlLTNcPfFnumkK", c) != NULL;
+}
+
+/* Reads "[-][width][{spec}]" of a conversion at p (just after '%'); sets
+ * *it and returns the position of the letter, or NULL (UVLOG_EINVAL). */
+static const char *parse_conv_head(const char *p, uvlog_pat_item_t *it, int *has_spec) {
+  unsigned width = 0;
+  if (*p == '-') {
+    it->left = 1;
+    p++;
+    if (*p < '1' || *p > '9') return NULL; /* "%-" needs a width */
+  }
+  while (*p >= '0' && *p <= '9') {
+    if (width == 0 && *p == '0') return NULL; /* no zero width, no leading 0 */
+    width = width * 10 + (unsigned)(*p++ - '0');
+    if (width > PAT_WIDTH_MAX) return NULL;
+  }
+  it->width = (unsigned short)width;
+  *has_spec = 0;
+  it->ts = (uvlog_time_spec_t){0, 6, 0};
+  if (*p == '{') {
+    const char *end = strchr(p, '}');
+    if (!end || uvlog_time_spec_parse(p + 1, (size_t)(end - p - 1), &it->ts) != 0) return NULL;
+    *has_spec = 1;
+    p = end + 1;
+  }
+  return p;
 }
 
 /* Splits f->pattern into literal runs and conversions ("%%" becomes a
@@ -67,21 +98,28 @@ static int compile_pattern(uvlog_formatter_t *f) {
   if (!f->items) return UVLOG_ENOMEM;
   size_t n = 0;
   while (*p) {
+    uvlog_pat_item_t *it = &f->items[n++];
     if (*p != '%') {
       const char *start = p;
       while (*p && *p != '%') p++;
-      f->items[n++] = (uvlog_pat_item_t){0, start, (size_t)(p - start)};
+      *it = (uvlog_pat_item_t){.lit = start, .lit_len = (size_t)(p - start)};
       continue;
     }
-    char c = p[1];
-    if (c == '%') {
-      f->items[n++] = (uvlog_pat_item_t){0, p + 1, 1};
-    } else if (conv_known(c)) {
-      f->items[n++] = (uvlog_pat_item_t){c, NULL, 0};
-    } else {
-      return UVLOG_EINVAL; /* unknown conversion, or a lone '%' at the end */
+    if (p[1] == '%') {
+      *it = (uvlog_pat_item_t){.lit = p + 1, .lit_len = 1};
+      p += 2;
+      continue;
     }
-    p += 2;
+    int has_spec;
+    const char *c = parse_conv_head(p + 1, it, &has_spec);
+    /* unknown conversion, a lone '%' at the end, a bad width or spec */
+    if (!c || !conv_known(*c) || (has_spec && *c != 't')) return UVLOG_EINVAL;
+    it->conv = *c;
+    if (*c == 'L') { /* %L is %-8l */
+      if (it->width) return UVLOG_EINVAL;
+      *it = (uvlog_pat_item_t){.conv = 'l', .left = 1, .width = 8};
+    }
+    p = c + 1;
   }
   f->n_items = n;
   return 0;
@@ -139,10 +177,48 @@ static int set_identity(uvlog_formatter_t *f, const uvlog_format_options_t *fo) 
   return 0;
 }
 
+/* ---- RFC 5424 SD-ID ---------------------------------------------------- */
+
+#define SD_NAME_MAX 32
+
+/* 1 if `c` may appear in an SD-NAME (RFC 5424 section 6.3.2). */
+static int sd_name_char(unsigned char c) {
+  return c >= 33 && c <= 126 && c != '=' && c != ']' && c != '"';
+}
+
+/* "name@number" as described in the header comment. */
+static int sd_id_ok(const char *s) {
+  size_t n = strlen(s);
+  const char *at = strchr(s, '@');
+  if (n == 0 || n > SD_NAME_MAX || !at || at == s || strchr(at + 1, '@')) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!sd_name_char((unsigned char)s[i])) return 0;
+  const char *num = at + 1;
+  if (*num < '0' || *num > '9') return 0;
+  for (const char *q = num; *q; q++) {
+    if (*q == '.' && q[1] >= '0' && q[1] <= '9') continue;
+    if (*q < '0' || *q > '9') return 0;
+  }
+  return 1;
+}
+
+/* ---- JSON key names ---------------------------------------------------- */
+
+static int set_json_keys(uvlog_formatter_t *f, const uvlog_format_options_t *fo) {
+  f->json = uvlog_json_preset_get(fo->json_preset);
+  if (!f->json) return UVLOG_EINVAL;
+  f->json_preset = (int)fo->json_preset;
+  for (int i = 0; i < UVLOG_JK_COUNT; i++) {
+    const char *given = uvlog_json_keys_get(&fo->json_keys, i);
+    if (!(f->json_key[i] = strdup(given ? given : f->json->name[i]))) return UVLOG_ENOMEM;
+  }
+  return 0;
+}
+
 /* ---- formatter --------------------------------------------------------- */
 
 static int formatter_setup(uvlog_formatter_t *f, const uvlog_format_options_t *fo) {
-  if ((unsigned)fo->kind > UVLOG_FORMAT_RFC3164) return UVLOG_EINVAL;
+  if ((unsigned)fo->kind > UVLOG_FORMAT_LOGFMT) return UVLOG_EINVAL;
   if (fo->color < -1 || fo->color > 1) return UVLOG_EINVAL;
   if (fo->facility < 0 || fo->facility > 23) return UVLOG_EINVAL;
   f->kind = fo->kind;
@@ -156,7 +232,10 @@ static int formatter_setup(uvlog_formatter_t *f, const uvlog_format_options_t *f
     int r = compile_pattern(f);
     if (r != 0) return r;
   }
-  return set_identity(f, fo);
+  if (fo->sd_id && !sd_id_ok(fo->sd_id)) return UVLOG_EINVAL;
+  if (!(f->sd_id = strdup(fo->sd_id ? fo->sd_id : UVLOG_DEFAULT_SD_ID))) return UVLOG_ENOMEM;
+  int r = set_json_keys(f, fo);
+  return r != 0 ? r : set_identity(f, fo);
 }
 
 int uvlog_formatter_init(uvlog_formatter_t *f, const uvlog_format_options_t *fo) {
@@ -180,7 +259,25 @@ void uvlog_formatter_destroy(uvlog_formatter_t *f) {
   free(f->hostname);
   free(f->procid);
   free(f->msgid);
+  free(f->sd_id);
+  for (int i = 0; i < UVLOG_JK_COUNT; i++) free(f->json_key[i]);
   memset(f, 0, sizeof *f);
+}
+
+static int same_str(const char *a, const char *b) {
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+int uvlog_formatter_equal(const uvlog_formatter_t *a, const uvlog_formatter_t *b) {
+  if (a->kind != b->kind || a->color != b->color || a->facility != b->facility ||
+      a->json_preset != b->json_preset || !same_str(a->pattern, b->pattern) ||
+      !same_str(a->app_name, b->app_name) || !same_str(a->hostname, b->hostname) ||
+      !same_str(a->procid, b->procid) || !same_str(a->msgid, b->msgid) ||
+      !same_str(a->sd_id, b->sd_id))
+    return 0;
+  for (int i = 0; i < UVLOG_JK_COUNT; i++)
+    if (!same_str(a->json_key[i], b->json_key[i])) return 0;
+  return 1;
 }
 
 void uvlog_formatter_format(const uvlog_formatter_t *f, const uvlog_entry_t *e, uvlog_buf_t *out) {
@@ -190,77 +287,8 @@ void uvlog_formatter_format(const uvlog_formatter_t *f, const uvlog_entry_t *e, 
   case UVLOG_FORMAT_JSON: uvlog_format_json(f, e, out); break;
   case UVLOG_FORMAT_RFC5424: uvlog_format_rfc5424(f, e, out); break;
   case UVLOG_FORMAT_RFC3164: uvlog_format_rfc3164(f, e, out); break;
+  case UVLOG_FORMAT_LOGFMT: uvlog_format_logfmt(f, e, out); break;
   }
-}
-
-/* ---- RFC 3339 timestamps ----------------------------------------------- */
-
-/* Days since 1970-01-01 to a proleptic Gregorian date (the classic
- * era-of-400-years method: eras start on March 1st so the leap day is the
- * last day of a year). */
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
-  z += 719468; /* days from 0000-03-01 to 1970-01-01 */
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  unsigned doe = (unsigned)(z - era * 146097);                         /* [0, 146096] */
-  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
-  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              /* [0, 365] */
-  unsigned mp = (5 * doy + 2) / 153;                                   /* [0, 11], March = 0 */
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-/* "YYYY-MM-DDThh:mm:ss" for `sec` seconds since the epoch. The int64
- * nanosecond range only spans years 1677..2262, so the year has 4 digits. */
-static void rfc3339_seconds(int64_t sec, char p[19]) {
-  int64_t days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
-  unsigned sod = (unsigned)(sec - days * 86400);
-  int64_t y;
-  unsigned m, d;
-  civil_from_days(days, &y, &m, &d);
-  fmt_2d(p, (unsigned)(y / 100));
-  fmt_2d(p + 2, (unsigned)(y % 100));
-  p[4] = '-';
-  fmt_2d(p + 5, m);
-  p[7] = '-';
-  fmt_2d(p + 8, d);
-  p[10] = 'T';
-  fmt_2d(p + 11, sod / 3600);
-  p[13] = ':';
-  fmt_2d(p + 14, sod / 60 % 60);
-  p[16] = ':';
-  fmt_2d(p + 17, sod % 60);
-}
-
-/* The last second formatted on this thread. INT64_MIN is never a real
- * second (INT64_MIN ns is about -9.2e9 s). Thread-local, so no atomics. */
-static _Thread_local struct {
-  int64_t sec;
-  char text[19];
-} ts_cache = {INT64_MIN, {0}};
-
-void uvlog_format_rfc3339_utc(int64_t ts_ns, uvlog_buf_t *out) {
-  int64_t sec = ts_ns / 1000000000;
-  int64_t ns = ts_ns % 1000000000;
-  if (ns < 0) { /* floor, so -1 ns is 23:59:59.999999 the day before */
-    ns += 1000000000;
-    sec -= 1;
-  }
-  if (sec != ts_cache.sec) {
-    rfc3339_seconds(sec, ts_cache.text);
-    ts_cache.sec = sec;
-  }
-  if (uvlog_buf_reserve(out, 27) != 0) return;
-  char *p = out->data + out->len;
-  memcpy(p, ts_cache.text, 19);
-  p[19] = '.';
-  unsigned us = (unsigned)(ns / 1000); /* truncated, not rounded */
-  for (int i = 25; i >= 20; i--) {
-    p[i] = (char)('0' + us % 10);
-    us /= 10;
-  }
-  p[26] = 'Z';
-  out->len += 27;
 }
 
 /* ---- TEXT escaping ----------------------------------------------------- */
