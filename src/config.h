@@ -112,6 +112,7 @@ typedef struct key_table {
 
 extern const key_table_t uvlog__cfg_logger_keys;        /* uvlog_options_t */
 extern const key_table_t uvlog__cfg_format_keys;        /* uvlog_format_options_t */
+extern const key_table_t uvlog__cfg_json_keys;          /* uvlog_json_keys_t */
 extern const key_table_t uvlog__cfg_sink_keys[CS_COUNT]; /* cfg_sink_t, per type */
 extern const char *const uvlog__cfg_sink_type_names[CS_COUNT];
 

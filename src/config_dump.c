@@ -79,7 +79,8 @@ static int emit_sink(yaml_emitter_t *e, const cfg_sink_t *s) {
     return -1;
   if (emit_table(e, &uvlog__cfg_sink_keys[s->type], s)) return -1;
   if (scalar(e, "format", 0) || open_map(e) || emit_table(e, &uvlog__cfg_format_keys, &s->fmt) ||
-      close_map(e))
+      scalar(e, "json_keys", 0) || open_map(e) ||
+      emit_table(e, &uvlog__cfg_json_keys, &s->fmt.json_keys) || close_map(e) || close_map(e))
     return -1;
   return close_map(e);
 }

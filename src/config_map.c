@@ -32,7 +32,12 @@ static const enum_name_t kind_names[] = {{"text", UVLOG_FORMAT_TEXT},
                                          {"json", UVLOG_FORMAT_JSON},
                                          {"rfc5424", UVLOG_FORMAT_RFC5424},
                                          {"rfc3164", UVLOG_FORMAT_RFC3164},
+                                         {"logfmt", UVLOG_FORMAT_LOGFMT},
                                          {NULL, 0}};
+static const enum_name_t preset_names[] = {{"uvlog", UVLOG_JSON_PRESET_UVLOG},
+                                           {"ecs", UVLOG_JSON_PRESET_ECS},
+                                           {"otel", UVLOG_JSON_PRESET_OTEL},
+                                           {NULL, 0}};
 static const enum_name_t color_names[] = {
     {"auto", -1}, {"never", 0}, {"always", 1}, {NULL, 0}};
 static const enum_name_t facility_names[] = {
@@ -75,8 +80,21 @@ static const key_def_t format_keys[] = {
     ROW(uvlog_format_options_t, "hostname", K_STR, hostname, 0, 0),
     ROW(uvlog_format_options_t, "procid", K_STR, procid, 0, 0),
     ROW(uvlog_format_options_t, "msgid", K_STR, msgid, 0, 0),
+    EROW(uvlog_format_options_t, "json_preset", json_preset, preset_names, 0, 0, 0),
+    ROW(uvlog_format_options_t, "sd_id", K_STR, sd_id, 0, 0),
 };
 const key_table_t uvlog__cfg_format_keys = {format_keys, NROWS(format_keys)};
+
+/* format.json_keys: one row per uvlog_json_keys_t member (NULL: the
+ * preset's name; "": left out). */
+#define JROW(name) ROW(uvlog_json_keys_t, #name, K_STR, name, 0, 0)
+static const key_def_t json_key_rows[] = {
+    JROW(time),     JROW(level),  JROW(severity_number), JROW(message), JROW(truncated),
+    JROW(thread_id), JROW(thread_name), JROW(category), JROW(file),   JROW(line),
+    JROW(function), JROW(host),   JROW(app),             JROW(pid),     JROW(trace_id),
+    JROW(span_id),  JROW(fields), JROW(resource),
+};
+const key_table_t uvlog__cfg_json_keys = {json_key_rows, NROWS(json_key_rows)};
 
 /* Every sink: name and level ("type" and "format" are walked apart). */
 #define COMMON_ROWS                                   \
@@ -412,13 +430,15 @@ static const key_def_t *first_diff(const key_table_t *t, const void *a, const vo
 void uvlog__cfg_sink_fini(cfg_sink_t *s) {
   free_strs(&uvlog__cfg_sink_keys[s->type], s);
   free_strs(&uvlog__cfg_format_keys, &s->fmt);
+  free_strs(&uvlog__cfg_json_keys, &s->fmt.json_keys);
 }
 
 int uvlog__cfg_sink_copy(cfg_sink_t *dst, const cfg_sink_t *src) {
   *dst = *src;
   int a = dup_strs(&uvlog__cfg_sink_keys[src->type], dst);
   int b = dup_strs(&uvlog__cfg_format_keys, &dst->fmt);
-  if (a || b) {
+  int c = dup_strs(&uvlog__cfg_json_keys, &dst->fmt.json_keys);
+  if (a || b || c) {
     uvlog__cfg_sink_fini(dst); /* strdup failures left NULL: freeing is safe */
     return UVLOG_ENOMEM;
   }
@@ -427,7 +447,8 @@ int uvlog__cfg_sink_copy(cfg_sink_t *dst, const cfg_sink_t *src) {
 
 int uvlog__cfg_sink_same(const cfg_sink_t *a, const cfg_sink_t *b) {
   return a->type == b->type && !first_diff(&uvlog__cfg_sink_keys[a->type], a, b, "level") &&
-         !first_diff(&uvlog__cfg_format_keys, &a->fmt, &b->fmt, NULL);
+         !first_diff(&uvlog__cfg_format_keys, &a->fmt, &b->fmt, NULL) &&
+         !first_diff(&uvlog__cfg_json_keys, &a->fmt.json_keys, &b->fmt.json_keys, NULL);
 }
 
 const char *uvlog__cfg_opts_differ(const uvlog_options_t *a, const uvlog_options_t *b) {
@@ -486,7 +507,14 @@ static int sink_format(walk_t *w, const cnode_t *v, cfg_sink_t *s) {
     rc = set_value(w, &format_keys[0], v, &s->fmt);
     w->path[o2] = '\0';
   } else {
-    rc = map_table(w, v, &uvlog__cfg_format_keys, &s->fmt, "a format", NULL);
+    static const char *const skip[] = {"json_keys", NULL};
+    rc = map_table(w, v, &uvlog__cfg_format_keys, &s->fmt, "a format", skip);
+    const cnode_t *jk = rc == 0 ? lookup(v, "json_keys") : NULL;
+    if (jk) {
+      size_t o2 = path_push(w, "json_keys", 0);
+      rc = map_table(w, jk, &uvlog__cfg_json_keys, &s->fmt.json_keys, "json_keys", NULL);
+      if (rc == 0) w->path[o2] = '\0';
+    }
   }
   s->kind_set = rc == 0 && (v->kind == CN_SCALAR || lookup(v, "kind"));
   if (rc == 0) w->path[old] = '\0';

@@ -18,16 +18,18 @@ static const char *full =
     "    format: {kind: text, pattern: \"%%t %%l %%m\", color: never}\n"
     "  - type: file\n    path: %s\n    level: debug\n    mode: 0600\n    rotate_size: 10M\n"
     "    rotate_every: hourly\n    rotate_utc: false\n    keep: 7\n    reopen_on_sighup: true\n"
-    "    fsync_on_flush: true\n    follow_symlinks: true\n    format: json\n"
+    "    fsync_on_flush: true\n    follow_symlinks: true\n"
+    "    format: {kind: json, json_preset: ecs, json_keys: {message: msg, span_id: \"\"}}\n"
     "  - type: syslog\n    path: /run/uvlog-test.sock\n    max_message: 2048\n"
     "    buffer_size: 64K\n    reconnect_min_ms: 50\n    reconnect_max_ms: 500\n"
     "    flush_timeout_ms: 100\n    close_timeout_ms: 200\n    fail_if_missing: true\n"
     "    format: {kind: rfc5424, facility: local3, app_name: app, hostname: h1, procid: \"7\","
-    " msgid: REQ}\n"
+    " msgid: REQ, sd_id: \"app@32473\"}\n"
     "  - type: tcp\n    host: ::1\n    port: 6514\n    framing: ndjson\n    backlog_bytes: 1M\n"
     "    reconnect_min_ms: 10\n    reconnect_max_ms: 20\n    connect_timeout_ms: 30\n"
     "    flush_timeout_ms: 40\n    close_timeout_ms: 50\n"
-    "    format: {kind: json, app_name: \"null\", hostname: \"\"}\n";
+    "    format: {kind: json, app_name: \"null\", hostname: \"\"}\n"
+    "  - type: stderr\n    format: logfmt\n";
 
 static uvlog_config_t *load(const char *text) {
   uvlog_config_t *c = NULL;
@@ -71,6 +73,9 @@ Test(config_roundtrip, to_string_loads_back_the_same) {
   check_text_roundtrip(text, "hostname: \"\"");
   check_text_roundtrip(text, "mode: 0600");
   check_text_roundtrip(text, "rotate_size: 10485760");
+  check_text_roundtrip(text, "json_preset: ecs\n    json_keys:\n      message: msg\n      span_id: \"\"\n");
+  check_text_roundtrip(text, "sd_id: app@32473");
+  check_text_roundtrip(text, "kind: logfmt");
 
   /* The dump of a logger made from it: the same, plus run-time levels. */
   uvlog_config_t *a = load(text);
