@@ -64,8 +64,18 @@ typedef struct cfg_rule {
   int line, col;
 } cfg_rule_t;
 
+/* A constant field of the logger (uvlog_logger_set_resource()): its value
+ * kept as written, typed when loaded. */
+typedef struct cfg_field {
+  char *key;
+  uvlog_field_type_t type;
+  char *text;
+} cfg_field_t;
+
 struct uvlog_config {
   uvlog_options_t opts;
+  cfg_field_t *fields;
+  size_t n_fields;
   cfg_rule_t *rules;
   size_t n_rules;
   cfg_sink_t *sinks;
@@ -84,6 +94,11 @@ int uvlog__cfg_sink_same(const cfg_sink_t *a, const cfg_sink_t *b);
 /* The logger options other than `level` that a started logger cannot
  * change: the first that differs, or NULL. */
 const char *uvlog__cfg_opts_differ(const uvlog_options_t *a, const uvlog_options_t *b);
+
+/* The fields as uvlog_field_t (pointing into cfg's strings): 0 or UVLOG_ENOMEM. */
+int uvlog__cfg_fields(const uvlog_config_t *cfg, uvlog_field_t **out);
+/* Both configurations have the same constant fields. */
+int uvlog__cfg_fields_same(const uvlog_config_t *a, const uvlog_config_t *b);
 
 /* ---- the key tables (config_map.c), for config_dump.c --------------------- */
 

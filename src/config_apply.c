@@ -102,7 +102,14 @@ static uvlog_config_t *config_copy(const uvlog_config_t *c) {
   d->opts = c->opts;
   d->sinks = calloc(c->n_sinks + 1, sizeof(*d->sinks));
   d->rules = calloc(c->n_rules + 1, sizeof(*d->rules));
-  int ok = d->sinks && d->rules && (!c->source || (d->source = strdup(c->source)));
+  d->fields = calloc(c->n_fields + 1, sizeof(*d->fields));
+  int ok = d->sinks && d->rules && d->fields && (!c->source || (d->source = strdup(c->source)));
+  for (size_t i = 0; ok && i < c->n_fields; i++, d->n_fields++) {
+    d->fields[i].type = c->fields[i].type;
+    d->fields[i].key = strdup(c->fields[i].key);
+    d->fields[i].text = strdup(c->fields[i].text);
+    ok = d->fields[i].key && d->fields[i].text;
+  }
   for (size_t i = 0; ok && i < c->n_sinks; i++, d->n_sinks++)
     ok = uvlog__cfg_sink_copy(&d->sinks[i], &c->sinks[i]) == 0;
   for (size_t i = 0; ok && i < c->n_rules; i++, d->n_rules++) {
@@ -262,9 +269,32 @@ static void state_set(struct uvlog_cfg_state *st, const uvlog_config_t *cfg,
   }
 }
 
+/* The constant fields can be set until the logger starts. */
+static int fields_check(uvlog_t *log, const struct uvlog_cfg_state *st, const uvlog_config_t *cfg,
+                        uvlog_config_error_t *err) {
+  static const uvlog_config_t none = {0};
+  if (uvlog__cfg_fields_same(st->cfg ? st->cfg : &none, cfg)) return 0;
+  /* acquire: pairs with the state's release store (lifecycle.c). */
+  if (atomic_load_explicit(&log->state, memory_order_acquire) == LOG_CREATED) return 0;
+  return uvlog__cfg_err(err, UVLOG_EBUSY, cfg->source, 0, 0, "fields",
+                        "differ from the logger's (constant fields are set before start)");
+}
+
+static int fields_apply(uvlog_t *log, const struct uvlog_cfg_state *st,
+                        const uvlog_config_t *cfg) {
+  static const uvlog_config_t none = {0};
+  if (uvlog__cfg_fields_same(st->cfg ? st->cfg : &none, cfg)) return 0;
+  uvlog_field_t *f;
+  int rc = uvlog__cfg_fields(cfg, &f);
+  if (rc == 0) rc = uvlog_logger_set_resource(log, f, cfg->n_fields);
+  free(f);
+  return rc;
+}
+
 static int apply_locked(uvlog_t *log, struct uvlog_cfg_state *st, const uvlog_config_t *cfg,
                         uvlog_config_error_t *err) {
   int rc = opts_check(log, cfg, err);
+  if (rc == 0) rc = fields_check(log, st, cfg, err);
   if (rc) return rc;
   size_t n_foreign;
   uvlog_sink_t **list = foreign_sinks(log, st, cfg->n_sinks, &n_foreign);
@@ -301,9 +331,10 @@ static int apply_locked(uvlog_t *log, struct uvlog_cfg_state *st, const uvlog_co
     return rc;
   }
   rc = levels_apply(log, st, cfg, made);
+  if (rc == 0) rc = fields_apply(log, st, cfg);
   state_set(st, cfg, made);
   if (rc) /* memory only: the rules were checked when loaded */
-    uvlog__cfg_err(err, rc, cfg->source, 0, 0, "categories", "%s", uvlog_strerror(rc));
+    uvlog__cfg_err(err, rc, cfg->source, 0, 0, "", "%s", uvlog_strerror(rc));
   return rc;
 }
 

@@ -105,6 +105,14 @@ static int emit_doc(yaml_emitter_t *e, const uvlog_config_t *cfg) {
     }
     if (close_map(e)) return -1;
   }
+  if (cfg->n_fields) {
+    if (scalar(e, "fields", 0) || open_map(e)) return -1;
+    for (size_t i = 0; i < cfg->n_fields; i++) {
+      const cfg_field_t *f = &cfg->fields[i];
+      if (scalar(e, f->key, 0) || scalar(e, f->text, f->type == UVLOG_FIELD_STR)) return -1;
+    }
+    if (close_map(e)) return -1;
+  }
   if (scalar(e, "sinks", 0)) return -1;
   yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
   if (!yaml_emitter_emit(e, &ev)) return -1;

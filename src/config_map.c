@@ -681,6 +681,96 @@ static int map_rules(walk_t *w, const cnode_t *map, uvlog_config_t *cfg) {
   return 0;
 }
 
+/* ---- the logger's constant fields ----------------------------------------------------- */
+
+/* A plain value's type: null, a boolean, an integer, a number, else text.
+ * A quoted value is always text. */
+static uvlog_field_type_t field_type(const cnode_t *v) {
+  if (!v->plain) return UVLOG_FIELD_STR;
+  const char *s = v->str;
+  if (!*s || strcmp(s, "~") == 0 || strcasecmp(s, "null") == 0) return UVLOG_FIELD_NULL;
+  if (strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0) return UVLOG_FIELD_BOOL;
+  char *end;
+  errno = 0;
+  if (*s == '-') {
+    (void)strtoll(s, &end, 10);
+    if (!*end && !errno && isdigit((unsigned char)s[1])) return UVLOG_FIELD_INT;
+  } else if (isdigit((unsigned char)*s)) {
+    (void)strtoull(s, &end, 10);
+    if (!*end && !errno) return UVLOG_FIELD_UINT;
+  }
+  (void)strtod(s, &end);
+  return !*end && (isdigit((unsigned char)*s) || *s == '-' || *s == '.' || *s == '+')
+             ? UVLOG_FIELD_DOUBLE
+             : UVLOG_FIELD_STR;
+}
+
+static void field_value(const cfg_field_t *f, uvlog_field_t *out) {
+  out->key = f->key;
+  out->type = f->type;
+  switch (f->type) {
+  case UVLOG_FIELD_STR: out->v.str.ptr = f->text; out->v.str.len = strlen(f->text); break;
+  case UVLOG_FIELD_INT: out->v.i = strtoll(f->text, NULL, 10); break;
+  case UVLOG_FIELD_UINT: out->v.u = strtoull(f->text, NULL, 10); break;
+  case UVLOG_FIELD_DOUBLE: out->v.d = strtod(f->text, NULL); break;
+  case UVLOG_FIELD_BOOL: out->v.b = strcasecmp(f->text, "true") == 0; break;
+  default: break;
+  }
+}
+
+int uvlog__cfg_fields(const uvlog_config_t *cfg, uvlog_field_t **out) {
+  *out = calloc(cfg->n_fields + 1, sizeof(**out));
+  if (!*out) return UVLOG_ENOMEM;
+  for (size_t i = 0; i < cfg->n_fields; i++) field_value(&cfg->fields[i], &(*out)[i]);
+  return 0;
+}
+
+int uvlog__cfg_fields_same(const uvlog_config_t *a, const uvlog_config_t *b) {
+  if (a->n_fields != b->n_fields) return 0;
+  for (size_t i = 0; i < a->n_fields; i++) {
+    if (strcmp(a->fields[i].key, b->fields[i].key) != 0 || a->fields[i].type != b->fields[i].type ||
+        strcmp(a->fields[i].text, b->fields[i].text) != 0)
+      return 0;
+  }
+  return 1;
+}
+
+/* What uvlog_ctx_create() (and so uvlog_logger_set_resource()) says of
+ * `fields`: 0 or its error. */
+static int fields_ok(const uvlog_field_t *fields, size_t n) {
+  uvlog_ctx_t *ctx = NULL;
+  int rc = uvlog_ctx_create(&ctx, NULL, NULL, fields, n);
+  uvlog_ctx_release(&ctx);
+  return rc;
+}
+
+static int map_fields(walk_t *w, const cnode_t *map, uvlog_config_t *cfg) {
+  int rc = want(w, map, CN_MAP);
+  if (rc) return rc;
+  if (map->n / 2 > UVLOG_FIELDS_MAX)
+    return bad(w, map->kids[2 * UVLOG_FIELDS_MAX], "more than %d fields (UVLOG_FIELDS_MAX)",
+               UVLOG_FIELDS_MAX);
+  cfg->fields = calloc(map->n / 2 + 1, sizeof(*cfg->fields));
+  if (!cfg->fields) return oom(w);
+  for (size_t i = 0; i + 1 < map->n; i += 2) {
+    const cnode_t *key = map->kids[i], *v = map->kids[i + 1];
+    if ((rc = check_key(w, map, i))) return rc;
+    size_t old = path_push(w, key->str, 0);
+    if ((rc = want(w, v, CN_SCALAR))) return rc;
+    cfg_field_t *f = &cfg->fields[cfg->n_fields];
+    f->type = field_type(v);
+    f->key = strdup(key->str);
+    f->text = strdup(f->type == UVLOG_FIELD_NULL ? "null" : v->str);
+    cfg->n_fields++;
+    if (!f->key || !f->text) return oom(w);
+    uvlog_field_t one;
+    field_value(f, &one);
+    if (fields_ok(&one, 1) == UVLOG_EINVAL) return bad(w, key, "refused as a field name");
+    w->path[old] = '\0';
+  }
+  return 0;
+}
+
 /* ---- the whole configuration ----------------------------------------------------------- */
 
 static int map_logger(walk_t *w, const cnode_t *map, uvlog_config_t *cfg) {
@@ -710,6 +800,7 @@ static int map_logger(walk_t *w, const cnode_t *map, uvlog_config_t *cfg) {
 static const key_def_t top_keys[] = {
     {"logger", K_STR, 0, 0, 0, NULL, 0},
     {"categories", K_STR, 0, 0, 0, NULL, 0},
+    {"fields", K_STR, 0, 0, 0, NULL, 0},
     {"sinks", K_STR, 0, 0, 0, NULL, 0},
 };
 static const key_table_t top_table = {top_keys, NROWS(top_keys)};
@@ -717,7 +808,7 @@ static const key_table_t top_table = {top_keys, NROWS(top_keys)};
 static int map_top(walk_t *w, const cnode_t *root, uvlog_config_t *cfg) {
   if (!root) return 0; /* an empty document: the defaults, no sink */
   if (root->kind != CN_MAP)
-    return bad(w, root, "the configuration must be a mapping (logger:, categories:, sinks:), "
+    return bad(w, root, "the configuration must be a mapping (logger:, categories:, fields:, sinks:), "
                         "found %s", kind_word(root));
   for (size_t i = 0; i + 1 < root->n; i += 2) {
     const cnode_t *key = root->kids[i], *v = root->kids[i + 1];
@@ -728,6 +819,10 @@ static int map_top(walk_t *w, const cnode_t *root, uvlog_config_t *cfg) {
     } else if (strcmp(key->str, "categories") == 0) {
       size_t old = path_push(w, "categories", 0);
       rc = map_rules(w, v, cfg);
+      if (!rc) w->path[old] = '\0';
+    } else if (strcmp(key->str, "fields") == 0) {
+      size_t old = path_push(w, "fields", 0);
+      rc = map_fields(w, v, cfg);
       if (!rc) w->path[old] = '\0';
     } else if (strcmp(key->str, "sinks") == 0) {
       size_t old = path_push(w, "sinks", 0);
@@ -745,6 +840,11 @@ void uvlog_config_free(uvlog_config_t *cfg) {
   if (!cfg) return;
   for (size_t i = 0; i < cfg->n_sinks; i++) uvlog__cfg_sink_fini(&cfg->sinks[i]);
   for (size_t i = 0; i < cfg->n_rules; i++) free(cfg->rules[i].name);
+  for (size_t i = 0; i < cfg->n_fields; i++) {
+    free(cfg->fields[i].key);
+    free(cfg->fields[i].text);
+  }
+  free(cfg->fields);
   free(cfg->sinks);
   free(cfg->rules);
   free(cfg->source);

@@ -13,6 +13,8 @@ static const char *full =
     "  flush_interval_ms: 250\n  delivery_latency_ms: 5\n  urgent_level: warning\n"
     "  close_timeout_ms: 1500\n  atexit_close: false\n  max_record: 4096\n"
     "%s"
+    "fields:\n  service: api\n  version: \"1.2\"\n  shard: 7\n  delta: -3\n  ratio: 0.5\n"
+    "  canary: true\n  region: ~\n"
     "sinks:\n"
     "  - type: stderr\n    name: console\n    level: warning\n    categories: [http.access, \"db\"]\n"
     "    format: {kind: text, pattern: \"%%t %%l %%m\", color: never}\n"
@@ -76,6 +78,8 @@ Test(config_roundtrip, to_string_loads_back_the_same) {
   check_text_roundtrip(text, "json_preset: ecs\n    json_keys:\n      message: msg\n      span_id: \"\"\n");
   check_text_roundtrip(text, "sd_id: app@32473");
   check_text_roundtrip(text, "kind: logfmt");
+  check_text_roundtrip(text, "fields:\n  service: \"api\"\n  version: \"1.2\"\n  shard: 7\n"
+                             "  delta: -3\n  ratio: 0.5\n  canary: true\n  region: null\n");
 
   /* The dump of a logger made from it: the same, plus run-time levels. */
   uvlog_config_t *a = load(text);
@@ -98,6 +102,7 @@ Test(config_roundtrip, to_string_loads_back_the_same) {
   cr_assert_eq(uvlog_config_dump(log, &dump), 0);
   cr_expect(strstr(dump, "  level: error\n") != NULL, "%s", dump);
   free(dump);
+
   uvlog_logger_destroy(log);
   free(ta);
   free(tc);
@@ -107,3 +112,36 @@ Test(config_roundtrip, to_string_loads_back_the_same) {
 }
 
 Test(config_roundtrip, empty_configuration) { check_text_roundtrip("", "sinks: []"); }
+
+Test(config_roundtrip, constant_fields_fixed_once_started) {
+  char dir[256], text[600];
+  nf_mkdtemp(dir, sizeof dir, "cfgfields");
+  const char *t = "fields: {shard: %d, svc: api}\n"
+                  "sinks: [{type: file, path: \"%s/f.log\", format: {pattern: \"%%K %%m\"}}]\n";
+  snprintf(text, sizeof text, t, 7, dir);
+  uvlog_config_t *a = load(text);
+  snprintf(text, sizeof text, t, 8, dir);
+  uvlog_config_t *b = load(text);
+  uvlog_t *log;
+  uvlog_config_error_t e;
+  cr_assert_eq(uvlog_config_logger_create(&log, a, &e), 0, "%s", e.message);
+  cr_expect_eq(uvlog_config_apply(log, b, &e), 0, "before start: %s", e.message);
+  cr_assert_eq(uvlog_logger_start(log), 0);
+  cr_expect_eq(uvlog_config_apply(log, b, &e), 0, "the same fields: %s", e.message);
+  cr_expect_eq(uvlog_config_apply(log, a, &e), UVLOG_EBUSY);
+  cr_expect_str_eq(e.option, "fields");
+  char *dump;
+  cr_assert_eq(uvlog_config_dump(log, &dump), 0);
+  cr_expect(strstr(dump, "fields:\n  shard: 8\n  svc: \"api\"\n") != NULL, "%s", dump);
+  free(dump);
+  cr_expect_eq(UVLOG_INFO_TO(log, "hello"), 0);
+  uvlog_logger_destroy(log);
+  snprintf(text, sizeof text, "%s/f.log", dir);
+  size_t len;
+  char *got = nf_read_file(text, &len);
+  cr_expect(got && strcmp(got, "shard=8 svc=api hello\n") == 0, "%s", got ? got : "(none)");
+  free(got);
+  nf_rmtree(dir);
+  uvlog_config_free(a);
+  uvlog_config_free(b);
+}

@@ -92,7 +92,8 @@ UVLOG_EXPORT int uvlog_config_logger_create(uvlog_t **out, const uvlog_config_t 
  *  and backlog) and only takes the new level; one whose options changed is
  *  replaced; the switch happens on the listener thread between two records,
  *  so each record is written once, by the old sinks or by the new ones.
- *  Logger options other than `level` cannot change on a started logger:
+ *  Logger options other than `level` cannot change once the logger exists,
+ *  nor the constant fields (uvlog_logger_set_resource()) once it started:
  *  a different value is refused with UVLOG_EBUSY. Errors: UVLOG_EINVAL,
  *  UVLOG_EBUSY, UVLOG_ECLOSED, UVLOG_EDEADLK (on the listener thread), a
  *  sink's create or open error; then nothing changed. */
