@@ -83,6 +83,9 @@ static uvlog_t *start_logger(const char *path) {
   uvlog_t *log;
   uvlog_options_init(&opts);
   opts.ring_capacity = (size_t)16 << 20;
+  /* UVLOG_BENCH_RATE_LIMIT=N: the per-call-site rate limit on, N per second. */
+  const char *rl = getenv("UVLOG_BENCH_RATE_LIMIT");
+  if (rl) opts.rate_limit_burst = (unsigned)strtoul(rl, NULL, 10);
   if (uvlog_logger_create(&log, &opts) != 0 || uvlog_sink_file_create(&sink, path, NULL) != 0 ||
       uvlog_sink_add(log, sink) != 0 || uvlog_logger_start(log) != 0) {
     fprintf(stderr, "callgrind_call: cannot start a logger on %s\n", path);

@@ -12,6 +12,7 @@
  *   uvlog/loop.h       the monitor of an application's uv loop (lag,
  *                      utilization, stalls) and Prometheus metrics
  *   uvlog/config.h     configuration files, UVLOG_CONFIG, reload, dump
+ *   uvlog/crash.h      the crash flush (write the queue on a fatal signal)
  *   uvlog/private.h    the machinery behind the log macros (not an API)
  *   uvlog/args.h       generated argument-counting macros (not an API)
  *
@@ -67,6 +68,7 @@ extern "C" {
 /* uvlog's own codes, where no errno fits (far from errno and libuv values). */
 #define UVLOG_EFILTERED  (-20001)     /* below the effective level (the logger's, or every sink's): nothing was queued */
 #define UVLOG_ENOLOGGER  (-20002)     /* no logger (NULL): WARNING and above went to stderr directly */
+#define UVLOG_ERATELIMITED (-20003)   /* the call site's rate limit refused the record (counted) */
 /* Sinks may also return any other -errno value (e.g. -EACCES from open()). */
 
 /** Returns a static, human-readable description of an error code. Never NULL. */
@@ -152,6 +154,16 @@ typedef struct uvlog_options {
                                    not closed is closed by an atexit() handler,
                                    so records accepted before exit() are written.
                                    0: leave it (records still queued are lost). */
+  unsigned rate_limit_burst;    /* per call site: at most this many records per
+                                   rate_limit_interval_ms get through, the others
+                                   return UVLOG_ERATELIMITED and are counted
+                                   (stats.rate_limited); the next record after
+                                   the interval is preceded by one "suppressed
+                                   M records" record at the site's level.
+                                   Deferred macro calls only (docs/api.md, "Rate
+                                   limit"). 0 (default): off. */
+  unsigned rate_limit_interval_ms; /* the rate limit's interval; default 1000,
+                                   must not be 0 when rate_limit_burst is set */
 } uvlog_options_t;
 
 /** Fills `opts` with the defaults above. */
@@ -227,6 +239,7 @@ typedef struct uvlog_stats {
   uint64_t sink_written;                /* sum over sinks */
   uint64_t sink_dropped;                /* sum over sinks (records a sink could not keep) */
   uint64_t sink_errors;                 /* sum over sinks */
+  uint64_t rate_limited;                /* records refused by a call site's rate limit */
 } uvlog_stats_t;
 
 /** Copies the logger's counters; any thread. */
@@ -353,6 +366,7 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
 #include "uvlog/loop.h"
 #include "uvlog/config.h"
 #include "uvlog/fields.h"
+#include "uvlog/crash.h"
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,7 @@
 int uvlog_buf_reserve(uvlog_buf_t *b, size_t extra) {
   if (b->oom) return -ENOMEM;
   if (b->cap - b->len >= extra) return 0;
+  if (b->fixed) { b->oom = 1; return -ENOMEM; } /* async-signal-safe: no realloc */
   size_t want = b->len + extra;
   if (want < b->len) { b->oom = 1; return -ENOMEM; } /* overflow */
   size_t cap = b->cap ? b->cap : 256;

@@ -15,6 +15,8 @@ typedef struct uvlog_buf {
   size_t len;
   size_t cap;
   int oom; /* set when a reservation failed; appends after it are no-ops */
+  int fixed; /* never grows (the crash flush's preallocated buffers, crash.c):
+                a reservation that does not fit fails, never calls realloc */
 } uvlog_buf_t;
 
 /* Makes room for `extra` more bytes. Returns 0 or -ENOMEM (and sets oom). */

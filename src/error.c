@@ -80,6 +80,7 @@ static const char *uvlog_code_text(int err) {
   case UVLOG_EDEADLK: return "would wait for the calling thread itself";
   case UVLOG_ENOSYS: return "not supported by this sink";
   case UVLOG_EFILTERED: return "below the effective level: nothing was queued";
+  case UVLOG_ERATELIMITED: return "refused by the call site's rate limit (counted)";
   case UVLOG_ENOLOGGER: return "no logger: WARNING and above went to stderr";
   case UVLOG_PENDING: return "pending";
   default: return NULL;

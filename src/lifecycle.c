@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "crash.h"
 #include "listener.h"
 
 int uvlog__state(uvlog_t *log) {
@@ -160,9 +161,14 @@ int uvlog_logger_start(uvlog_t *log) {
 
   /* The listener runs with every signal blocked (inherited from this
    * thread's mask for the duration of pthread_create): the application's
-   * handlers run on its own threads, and sinks' writes see no EINTR. */
+   * handlers run on its own threads, and sinks' writes see no EINTR.
+   * Except the fault signals: a fault on a thread that blocks its signal
+   * kills the process without running any handler (the crash flush's,
+   * crash.c, or the application's crash reporter). */
   sigset_t all, old;
   sigfillset(&all);
+  static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+  for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) sigdelset(&all, faults[i]);
   pthread_sigmask(SIG_SETMASK, &all, &old);
   int err = pthread_create(&log->thread, NULL, uvlog__listener_main, log);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -317,6 +323,7 @@ int uvlog_logger_close(uvlog_t *log) {
     uvlog__wake(log);
     pthread_join(log->thread, NULL);
   }
+  uvlog__crash_forget(log); /* drained: the crash flush must not touch freed sinks */
   free_sinks(log);
   pthread_mutex_lock(&log->mu);
   set_state(log, LOG_CLOSED);

@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "logger_impl.h"
+#include "ratelimit.h"
 #include "timeconv.h"
 #include "tsc.h"
 
@@ -113,6 +114,7 @@ void uvlog_options_init(uvlog_options_t *opts) {
   opts->urgent_level = UVLOG_LEVEL_ERROR;
   opts->close_timeout_ms = 5000;
   opts->atexit_close = 1;
+  opts->rate_limit_interval_ms = 1000;
 }
 
 static int options_check(const uvlog_options_t *o) {
@@ -125,6 +127,7 @@ static int options_check(const uvlog_options_t *o) {
   if (!level_ok(o->level)) return UVLOG_EINVAL;
   if (o->flush_interval_ms == 0) return UVLOG_EINVAL;
   if (!level_ok(o->urgent_level)) return UVLOG_EINVAL;
+  if (uvlog__rate_options_why(o)) return UVLOG_EINVAL;
   return 0;
 }
 
@@ -148,6 +151,7 @@ static const char *options_why(const uvlog_options_t *o) {
   if (o->max_record > cap / 8) return "max_record: must be at most ring_capacity / 8";
   if (!level_ok(o->level)) return "level: not a uvlog_level_t";
   if (o->flush_interval_ms == 0) return "flush_interval_ms: must not be 0";
+  if (uvlog__rate_options_why(o)) return uvlog__rate_options_why(o);
   return options_check(o) ? "an option is out of range (see docs/api.md)" : NULL;
 }
 
@@ -197,6 +201,7 @@ int uvlog_logger_create(uvlog_t **out, const uvlog_options_t *opts) {
   log->overflow = o.overflow;
   log->tsc = uvlog__tsc_usable();
   if (log->tsc) uvlog__tconv_init(&log->tconv);
+  uvlog__rate_init(log);
   pthread_mutex_init(&log->level_mu, NULL);
   pthread_mutex_init(&log->mu, NULL);
   pthread_condattr_t ca;
@@ -296,6 +301,7 @@ int uvlog_logger_stats(const uvlog_t *clog, uvlog_stats_t *st) {
     st->dropped += st->dropped_by_level[i];
   }
   st->truncated = atomic_load_explicit(&log->truncated, memory_order_relaxed);
+  st->rate_limited = atomic_load_explicit(&log->rate_limited, memory_order_relaxed);
   st->queue_bytes = ring_used(&log->ring);
   st->queue_capacity = log->ring.capacity;
   st->queue_high_water = atomic_load_explicit(&log->high_water, memory_order_relaxed);

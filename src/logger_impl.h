@@ -66,6 +66,7 @@ struct uvlog_s {
   int tsc;                     /* records carry TSC ticks (tsc.h), else ns */
   uvlog_overflow_t overflow;   /* opts.overflow */
   size_t max_record;           /* opts.max_record */
+  unsigned rl_burst;           /* opts.rate_limit_burst; 0: no rate limit (ratelimit.c) */
 
   ring_t ring;                 /* tail line, head line, read-only line */
 
@@ -78,6 +79,15 @@ struct uvlog_s {
   pthread_mutex_t level_mu;    /* also guards the categories' levels and rules */
   uvlog_cats_t cats;           /* the categories (category.c) */
   uvlog_tnames_t *tnames;      /* listener-only: thread names seen (thread_name.c) */
+
+  /* Rate limit (ratelimit.c), set at create: the interval in stamp units,
+   * the epoch windows count from, a test clock; the refusals (relaxed: a
+   * tally). */
+  uint64_t rl_interval;
+  uint64_t rl_epoch;
+  int64_t (*rl_clock)(void *ctx);
+  void *rl_clock_ctx;
+  _Atomic uint64_t rate_limited;
 
   /* Drop and truncation counters: producers add (relaxed, only on those
    * paths), the listener and uvlog_logger_stats read (relaxed: tallies). */

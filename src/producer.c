@@ -48,6 +48,7 @@
 #include "deferred.h"
 #include "fieldrec.h"
 #include "logger_impl.h"
+#include "ratelimit.h"
 #include "render.h"
 #include "tsc.h"
 #include "wake.h"
@@ -444,6 +445,10 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   uint64_t ts = log ? uvlog__stamp(log->tsc) : 0;
   size_t lens[UVLOG_DEFERRED_MAX_ARGS];
   size_t size = uvlog__deferred_measure(plan, vals, site->nargs, lens);
+  if (UVLOG_UNLIKELY(log && log->rl_burst)) { /* the rate limit (ratelimit.c): off by default */
+    int rl = uvlog__rate_admit(log, level, site, ts);
+    if (rl) return rl;
+  }
   if (UVLOG_UNLIKELY(!log || size > log->max_record))
     return log_rendered(h, level, site, plan, vals, lens, size);
 

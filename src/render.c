@@ -164,8 +164,9 @@ static unsigned int_size(char lmod) {
 
 /* Appends an integer conversion with no flags, width or precision.
  * `v` is the encoded 64-bit value; the length modifier narrows it as
- * printf's argument conversion does (hh: char, h: short, none: int). */
-static void fast_int(uvlog_buf_t *out, char conv, char lmod, uint64_t v) {
+ * printf's argument conversion does (hh: char, h: short, none: int).
+ * Async-signal-safe (the crash flush uses it, render.h). */
+void uvlog__render_int(uvlog_buf_t *out, char conv, char lmod, uint64_t v) {
   char tmp[24], *end = tmp + sizeof tmp, *b;
   int neg = 0;
   unsigned bits = lmod == 'H' ? 8 : lmod == 'h' ? 16 : lmod == 0 ? 32 : 64;
@@ -414,7 +415,7 @@ static int render_conv(uvlog_buf_t *out, const spec_t *sp, reader_t *rd, long ca
     if ((kind != UVLOG_ARG_SINT && kind != UVLOG_ARG_UINT) || size != int_size(sp->lmod)) {
       mark_given(out, sp, a.tag);
     } else if (plain && !sp->has_prec) {
-      fast_int(out, sp->conv, sp->lmod, a.v);
+      uvlog__render_int(out, sp->conv, sp->lmod, a.v);
     } else {
       spec_text(f, sp);
       render_int(out, sp, f, ns, st, a.v);

@@ -6,6 +6,7 @@
 #define UVLOG_RENDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -18,5 +19,11 @@
  * clamps left out (0 almost always), for the truncation marker's count. */
 size_t uvlog__render_data(const char *fmt, const unsigned char *data, size_t len, size_t limit,
                           uvlog_buf_t *out);
+
+/* Appends an integer conversion ('d' 'i' 'u' 'o' 'x' 'X') with no flags,
+ * width or precision, of the encoded 64-bit value `v` narrowed as printf
+ * narrows it for length modifier `lmod` (spec.h). Async-signal-safe: no
+ * call but the buffer's append (crash_render.c uses it). */
+void uvlog__render_int(uvlog_buf_t *out, char conv, char lmod, uint64_t v);
 
 #endif /* UVLOG_RENDER_H */

@@ -34,6 +34,8 @@ static int all_blocked(const sigset_t *set) {
   for (int sig = 1; sig < SIGRTMIN; sig++) {
     if (sig == SIGKILL || sig == SIGSTOP) continue; /* cannot be blocked */
     if (sig == 32 || sig == 33) continue;           /* glibc's own, never in a set */
+    if (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL || sig == SIGABRT)
+      continue; /* faults: left unblocked so a handler can run (lifecycle.c) */
     if (!sigismember(set, sig)) return sig;
   }
   for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)

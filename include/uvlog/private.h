@@ -40,6 +40,7 @@ typedef struct uvlog_site_cache {
   unsigned char head[24];                      /* the encoded count and tags (deferred.h) */
   unsigned fixed;                              /* record data size without string bytes */
   unsigned smask;                              /* bit i: argument i is copied as a string */
+  unsigned long long rate;                     /* rate limit: window << 32 | count (ratelimit.c) */
 } uvlog_site_cache_t;
 
 #define UVLOG__SITE_UNKNOWN  0

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <poll.h>
 
+#include "../crash.h"
 #include "../format/format.h"
 
 #ifndef IOV_MAX
@@ -33,6 +34,9 @@ static int fdio_loop(int fd, struct iovec *iov, size_t n, size_t *unwritten, siz
   *unwritten = 0;
   *partial = 0;
   while (i < n) {
+    /* A crash flush is writing these records (crash.h): wait for it. */
+    if (__builtin_expect(atomic_load_explicit(&uvlog__crash_freeze, memory_order_relaxed), 0))
+      uvlog__crash_wait();
     size_t chunk = n - i < IOV_MAX ? n - i : IOV_MAX;
     ssize_t w = writev(fd, iov + i, (int)chunk);
     if (w < 0 && errno == EINTR) continue;

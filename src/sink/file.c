@@ -45,6 +45,7 @@
  * a uv_signal_t on the listener's loop calls the same code on SIGHUP.
  */
 #include "sink/file.h"
+#include "crash.h"
 #include "sink/fdio.h"
 
 #include <errno.h>
@@ -477,4 +478,14 @@ int uvlog__file_sink_set_clock(uvlog_sink_t *sink, uvlog_file_clock_fn fn, void 
   if (fstat(fs->fd, &st) == 0) mtime = (int64_t)st.st_mtim.tv_sec * NS_PER_S + st.st_mtim.tv_nsec;
   file_set_boundary(fs, mtime);
   return 0;
+}
+
+int uvlog__file_sink_crash_fd(const uvlog_sink_t *sink) {
+  const char *name = sink ? uvlog_sink_name(sink) : NULL;
+  if (name == NULL || strcmp(name, file_vtable.name) != 0) return -1;
+  const file_sink_t *fs = uvlog_sink_data(sink);
+  if (fs == NULL || fs->magic != FILE_SINK_MAGIC) return -1;
+  /* The listener may be replacing it (reopen, rotation): a plain read of an
+   * int; a stale descriptor makes the crash flush's write fail, nothing else. */
+  return *(const volatile int *)&fs->fd;
 }

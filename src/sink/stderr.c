@@ -29,6 +29,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "../crash.h"
 #include "../sink.h"
 #include "fdio.h"
 
@@ -119,4 +120,11 @@ int uvlog_sink_stderr_create(uvlog_sink_t **out) {
   }
   uvlog__sink_set_color_fd(*out, 2);
   return 0;
+}
+
+int uvlog__stderr_sink_crash_fd(const uvlog_sink_t *sink) {
+  /* fd 2 itself, not the sink's own non-blocking descriptor of a pipe (the
+   * listener may be closing that one): a blocked write is cut by the crash
+   * flush's alarm. */
+  return sink && sink->vt.write == stderr_write ? 2 : -1;
 }
