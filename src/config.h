@@ -74,6 +74,8 @@ typedef struct cfg_field {
 
 struct uvlog_config {
   uvlog_options_t opts;
+  int crash;                    /* crash_flush: given (uvlog_crash_flush_install()) */
+  uvlog_crash_options_t crash_opts;
   cfg_field_t *fields;
   size_t n_fields;
   cfg_rule_t *rules;
@@ -97,6 +99,8 @@ const char *uvlog__cfg_opts_differ(const uvlog_options_t *a, const uvlog_options
 
 /* The fields as uvlog_field_t (pointing into cfg's strings): 0 or UVLOG_ENOMEM. */
 int uvlog__cfg_fields(const uvlog_config_t *cfg, uvlog_field_t **out);
+/* Both configurations ask for the same crash flush (or none). */
+int uvlog__cfg_crash_same(const uvlog_config_t *a, const uvlog_config_t *b);
 /* Both configurations have the same constant fields. */
 int uvlog__cfg_fields_same(const uvlog_config_t *a, const uvlog_config_t *b);
 
@@ -128,6 +132,7 @@ typedef struct key_table {
 extern const key_table_t uvlog__cfg_logger_keys;        /* uvlog_options_t */
 extern const key_table_t uvlog__cfg_format_keys;        /* uvlog_format_options_t */
 extern const key_table_t uvlog__cfg_json_keys;          /* uvlog_json_keys_t */
+extern const key_table_t uvlog__cfg_crash_keys;         /* uvlog_crash_options_t */
 extern const key_table_t uvlog__cfg_sink_keys[CS_COUNT]; /* cfg_sink_t, per type */
 extern const char *const uvlog__cfg_sink_type_names[CS_COUNT];
 

@@ -100,6 +100,8 @@ static uvlog_config_t *config_copy(const uvlog_config_t *c) {
   uvlog_config_t *d = calloc(1, sizeof(*d));
   if (!d) return NULL;
   d->opts = c->opts;
+  d->crash = c->crash;
+  d->crash_opts = c->crash_opts;
   d->sinks = calloc(c->n_sinks + 1, sizeof(*d->sinks));
   d->rules = calloc(c->n_rules + 1, sizeof(*d->rules));
   d->fields = calloc(c->n_fields + 1, sizeof(*d->fields));
@@ -291,10 +293,32 @@ static int fields_apply(uvlog_t *log, const struct uvlog_cfg_state *st,
   return rc;
 }
 
+/* The crash flush as cfg asks, before anything else changes: *undo says
+ * what to do if a later step fails (1: uninstall what was installed). */
+static int crash_apply(uvlog_t *log, const struct uvlog_cfg_state *st, const uvlog_config_t *cfg,
+                       int *undo, uvlog_config_error_t *err) {
+  static const uvlog_config_t none = {0};
+  const uvlog_config_t *prev = st->cfg ? st->cfg : &none;
+  *undo = 0;
+  if (uvlog__cfg_crash_same(prev, cfg)) return 0;
+  if (prev->crash) uvlog_crash_flush_uninstall(log);
+  if (!cfg->crash) return 0;
+  int rc = uvlog_crash_flush_install(log, &cfg->crash_opts);
+  if (rc) {
+    if (prev->crash) uvlog_crash_flush_install(log, &prev->crash_opts);
+    return uvlog__cfg_err(err, rc, cfg->source, 0, 0, "crash_flush", "not installed: %s",
+                          uvlog_strerror(rc));
+  }
+  *undo = 1;
+  return 0;
+}
+
 static int apply_locked(uvlog_t *log, struct uvlog_cfg_state *st, const uvlog_config_t *cfg,
                         uvlog_config_error_t *err) {
   int rc = opts_check(log, cfg, err);
   if (rc == 0) rc = fields_check(log, st, cfg, err);
+  int undo = 0;
+  if (rc == 0) rc = crash_apply(log, st, cfg, &undo, err);
   if (rc) return rc;
   size_t n_foreign;
   uvlog_sink_t **list = foreign_sinks(log, st, cfg->n_sinks, &n_foreign);
@@ -326,6 +350,10 @@ static int apply_locked(uvlog_t *log, struct uvlog_cfg_state *st, const uvlog_co
   }
   free(list);
   if (rc) {
+    if (undo) {
+      uvlog_crash_flush_uninstall(log);
+      if (st->cfg && st->cfg->crash) uvlog_crash_flush_install(log, &st->cfg->crash_opts);
+    }
     sinks_unmake(made, cfg->n_sinks);
     free(made);
     return rc;

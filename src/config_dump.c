@@ -113,6 +113,9 @@ static int emit_doc(yaml_emitter_t *e, const uvlog_config_t *cfg) {
     }
     if (close_map(e)) return -1;
   }
+  if (cfg->crash && (scalar(e, "crash_flush", 0) || open_map(e) ||
+                     emit_table(e, &uvlog__cfg_crash_keys, &cfg->crash_opts) || close_map(e)))
+    return -1;
   if (scalar(e, "sinks", 0)) return -1;
   yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
   if (!yaml_emitter_emit(e, &ev)) return -1;

@@ -68,6 +68,8 @@ static const key_def_t logger_keys[] = {
     ROW(uvlog_options_t, "close_timeout_ms", K_UINT, close_timeout_ms, 0, MAX_MS),
     ROW(uvlog_options_t, "atexit_close", K_BOOL, atexit_close, 0, 1),
     ROW(uvlog_options_t, "max_record", K_SIZE, max_record, 1, 128 * MiB),
+    ROW(uvlog_options_t, "rate_limit_burst", K_UINT, rate_limit_burst, 0, 1000000000),
+    ROW(uvlog_options_t, "rate_limit_interval_ms", K_UINT, rate_limit_interval_ms, 0, MAX_MS),
 };
 const key_table_t uvlog__cfg_logger_keys = {logger_keys, NROWS(logger_keys)};
 
@@ -95,6 +97,12 @@ static const key_def_t json_key_rows[] = {
     JROW(span_id),  JROW(fields), JROW(resource),
 };
 const key_table_t uvlog__cfg_json_keys = {json_key_rows, NROWS(json_key_rows)};
+
+static const key_def_t crash_keys[] = {
+    ROW(uvlog_crash_options_t, "timeout_ms", K_UINT, timeout_ms, 1, 60000),
+    ROW(uvlog_crash_options_t, "altstack", K_BOOL, altstack, 0, 1),
+};
+const key_table_t uvlog__cfg_crash_keys = {crash_keys, NROWS(crash_keys)};
 
 /* Every sink: name and level ("type" and "format" are walked apart). */
 #define COMMON_ROWS                                   \
@@ -451,6 +459,11 @@ int uvlog__cfg_sink_same(const cfg_sink_t *a, const cfg_sink_t *b) {
          !first_diff(&uvlog__cfg_json_keys, &a->fmt.json_keys, &b->fmt.json_keys, NULL);
 }
 
+int uvlog__cfg_crash_same(const uvlog_config_t *a, const uvlog_config_t *b) {
+  return a->crash == b->crash &&
+         (!a->crash || !first_diff(&uvlog__cfg_crash_keys, &a->crash_opts, &b->crash_opts, NULL));
+}
+
 const char *uvlog__cfg_opts_differ(const uvlog_options_t *a, const uvlog_options_t *b) {
   const key_def_t *k = first_diff(&uvlog__cfg_logger_keys, a, b, "level");
   return k ? k->name : NULL;
@@ -801,6 +814,7 @@ static const key_def_t top_keys[] = {
     {"logger", K_STR, 0, 0, 0, NULL, 0},
     {"categories", K_STR, 0, 0, 0, NULL, 0},
     {"fields", K_STR, 0, 0, 0, NULL, 0},
+    {"crash_flush", K_STR, 0, 0, 0, NULL, 0},
     {"sinks", K_STR, 0, 0, 0, NULL, 0},
 };
 static const key_table_t top_table = {top_keys, NROWS(top_keys)};
@@ -808,7 +822,8 @@ static const key_table_t top_table = {top_keys, NROWS(top_keys)};
 static int map_top(walk_t *w, const cnode_t *root, uvlog_config_t *cfg) {
   if (!root) return 0; /* an empty document: the defaults, no sink */
   if (root->kind != CN_MAP)
-    return bad(w, root, "the configuration must be a mapping (logger:, categories:, fields:, sinks:), "
+    return bad(w, root, "the configuration must be a mapping (logger:, categories:, fields:, crash_flush:, "
+                        "sinks:), "
                         "found %s", kind_word(root));
   for (size_t i = 0; i + 1 < root->n; i += 2) {
     const cnode_t *key = root->kids[i], *v = root->kids[i + 1];
@@ -823,6 +838,11 @@ static int map_top(walk_t *w, const cnode_t *root, uvlog_config_t *cfg) {
     } else if (strcmp(key->str, "fields") == 0) {
       size_t old = path_push(w, "fields", 0);
       rc = map_fields(w, v, cfg);
+      if (!rc) w->path[old] = '\0';
+    } else if (strcmp(key->str, "crash_flush") == 0) {
+      size_t old = path_push(w, "crash_flush", 0);
+      cfg->crash = 1;
+      rc = map_table(w, v, &uvlog__cfg_crash_keys, &cfg->crash_opts, "crash_flush", NULL);
       if (!rc) w->path[old] = '\0';
     } else if (strcmp(key->str, "sinks") == 0) {
       size_t old = path_push(w, "sinks", 0);
@@ -857,6 +877,7 @@ int uvlog__cfg_map(const cnode_t *root, const char *name, uvlog_config_t **out,
   uvlog_config_t *cfg = calloc(1, sizeof(*cfg));
   if (!cfg) return oom(&w);
   uvlog_options_init(&cfg->opts);
+  uvlog_crash_options_init(&cfg->crash_opts);
   int rc = map_top(&w, root, cfg);
   if (rc) {
     uvlog_config_free(cfg);
