@@ -19,9 +19,7 @@ static void setup(void) {
 
 static void teardown(void) { nf_rmtree(dir); }
 
-TestSuite(config_env, .init = setup, .fini = teardown);
-
-Test(config_env, inline_config_and_level) {
+Test(config_env, inline_config_and_level, .init = setup, .fini = teardown) {
   char text[512];
   snprintf(text, sizeof text, "{sinks: [{type: file, path: \"%s\", format: {pattern: \"%%l %%m\"}}]}",
            path);
@@ -43,7 +41,7 @@ Test(config_env, inline_config_and_level) {
   free(got);
 }
 
-Test(config_env, level_spec_with_category_rules) {
+Test(config_env, level_spec_with_category_rules, .init = setup, .fini = teardown) {
   setenv(UVLOG_LEVEL_ENV, "error, http=debug ,db.pool=trace", 1);
   uvlog_t *log, *access, *other;
   uvlog_config_error_t e;
@@ -60,7 +58,7 @@ Test(config_env, level_spec_with_category_rules) {
   uvlog_logger_destroy(log);
 }
 
-Test(config_env, path_config_is_reloadable) {
+Test(config_env, path_config_is_reloadable, .init = setup, .fini = teardown) {
   FILE *f = fopen(conf, "w");
   fprintf(f, "logger: {level: debug}\nsinks: [{type: file, path: \"%s\"}]\n", path);
   fclose(f);
@@ -77,7 +75,7 @@ Test(config_env, path_config_is_reloadable) {
   uvlog_logger_destroy(log);
 }
 
-Test(config_env, unset_gives_stderr) {
+Test(config_env, unset_gives_stderr, .init = setup, .fini = teardown) {
   uvlog_t *log;
   uvlog_config_error_t e;
   cr_assert_eq(uvlog_config_setup(&log, &e), 0, "%s", e.message);
@@ -88,7 +86,7 @@ Test(config_env, unset_gives_stderr) {
   uvlog_logger_destroy(log);
 }
 
-Test(config_env, bad_variables_leave_nothing) {
+Test(config_env, bad_variables_leave_nothing, .init = setup, .fini = teardown) {
   uvlog_t *log = (uvlog_t *)1;
   uvlog_config_error_t e;
   setenv(UVLOG_CONFIG_ENV, "{logger: {level: loud}}", 1);
