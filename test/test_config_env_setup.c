@@ -19,6 +19,15 @@ static void setup(void) {
 
 static void teardown(void) { nf_rmtree(dir); }
 
+/* The logger's dump holds `want`; then the logger is destroyed. */
+static void expect_dump_and_destroy(uvlog_t *log, const char *want) {
+  char *dump = NULL;
+  cr_assert_eq(uvlog_config_dump(log, &dump), 0);
+  cr_expect(strstr(dump, want) != NULL, "'%s' not in:\n%s", want, dump);
+  free(dump);
+  uvlog_logger_destroy(log);
+}
+
 Test(config_env, inline_config_and_level, .init = setup, .fini = teardown) {
   char text[512];
   snprintf(text, sizeof text, "{sinks: [{type: file, path: \"%s\", format: {pattern: \"%%l %%m\"}}]}",
@@ -51,11 +60,7 @@ Test(config_env, level_spec_with_category_rules, .init = setup, .fini = teardown
   cr_assert_eq(uvlog_category_get(log, "cache", &other), 0);
   cr_expect_eq(uvlog_logger_get_level(access), UVLOG_LEVEL_DEBUG);
   cr_expect_eq(uvlog_logger_get_level(other), UVLOG_LEVEL_ERROR);
-  char *dump;
-  cr_assert_eq(uvlog_config_dump(log, &dump), 0);
-  cr_expect(strstr(dump, "categories:\n  http: debug\n  db.pool: trace\n") != NULL, "%s", dump);
-  free(dump);
-  uvlog_logger_destroy(log);
+  expect_dump_and_destroy(log, "categories:\n  http: debug\n  db.pool: trace\n");
 }
 
 Test(config_env, path_config_is_reloadable, .init = setup, .fini = teardown) {
@@ -79,11 +84,7 @@ Test(config_env, unset_gives_stderr, .init = setup, .fini = teardown) {
   uvlog_t *log;
   uvlog_config_error_t e;
   cr_assert_eq(uvlog_config_setup(&log, &e), 0, "%s", e.message);
-  char *dump;
-  cr_assert_eq(uvlog_config_dump(log, &dump), 0);
-  cr_expect(strstr(dump, "- type: stderr") != NULL, "%s", dump);
-  free(dump);
-  uvlog_logger_destroy(log);
+  expect_dump_and_destroy(log, "- type: stderr");
 }
 
 Test(config_env, bad_variables_leave_nothing, .init = setup, .fini = teardown) {
