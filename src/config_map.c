@@ -667,14 +667,21 @@ static int map_sinks(walk_t *w, const cnode_t *seq, uvlog_config_t *cfg) {
 
 /* ---- category rules ------------------------------------------------------------------ */
 
-static int map_rules(walk_t *w, const cnode_t *map, uvlog_config_t *cfg) {
+/* A mapping of names the user chooses (rules, fields): at most `max`
+ * entries; *arr gets room for them (elements of `elem` bytes). */
+static int named_map(walk_t *w, const cnode_t *map, size_t max, const char *what, void **arr,
+                     size_t elem) {
   int rc = want(w, map, CN_MAP);
   if (rc) return rc;
-  if (map->n / 2 > UVLOG_CONFIG_MAX_RULES)
-    return bad(w, map->kids[2 * UVLOG_CONFIG_MAX_RULES], "more than %d category rules",
-               UVLOG_CONFIG_MAX_RULES);
-  cfg->rules = calloc(map->n / 2 + 1, sizeof(*cfg->rules));
-  if (!cfg->rules) return oom(w);
+  if (map->n / 2 > max) return bad(w, map->kids[2 * max], "more than %zu %s", max, what);
+  *arr = calloc(map->n / 2 + 1, elem);
+  return *arr ? 0 : oom(w);
+}
+
+static int map_rules(walk_t *w, const cnode_t *map, uvlog_config_t *cfg) {
+  int rc = named_map(w, map, UVLOG_CONFIG_MAX_RULES, "category rules", (void **)&cfg->rules,
+                     sizeof(*cfg->rules));
+  if (rc) return rc;
   static const key_def_t level_key = {"level", K_LEVEL, offsetof(cfg_rule_t, level), 0, 0, NULL, 0};
   for (size_t i = 0; i + 1 < map->n; i += 2) {
     const cnode_t *key = map->kids[i];
@@ -758,13 +765,9 @@ static int fields_ok(const uvlog_field_t *fields, size_t n) {
 }
 
 static int map_fields(walk_t *w, const cnode_t *map, uvlog_config_t *cfg) {
-  int rc = want(w, map, CN_MAP);
+  int rc = named_map(w, map, UVLOG_FIELDS_MAX, "fields (UVLOG_FIELDS_MAX)",
+                     (void **)&cfg->fields, sizeof(*cfg->fields));
   if (rc) return rc;
-  if (map->n / 2 > UVLOG_FIELDS_MAX)
-    return bad(w, map->kids[2 * UVLOG_FIELDS_MAX], "more than %d fields (UVLOG_FIELDS_MAX)",
-               UVLOG_FIELDS_MAX);
-  cfg->fields = calloc(map->n / 2 + 1, sizeof(*cfg->fields));
-  if (!cfg->fields) return oom(w);
   for (size_t i = 0; i + 1 < map->n; i += 2) {
     const cnode_t *key = map->kids[i], *v = map->kids[i + 1];
     if ((rc = check_key(w, map, i))) return rc;
