@@ -11,6 +11,7 @@
  *                      sinks limited to categories, thread names
  *   uvlog/loop.h       the monitor of an application's uv loop (lag,
  *                      utilization, stalls) and Prometheus metrics
+ *   uvlog/config.h     configuration files, UVLOG_CONFIG, reload, dump
  *   uvlog/crash.h      the crash flush (write the queue on a fatal signal)
  *   uvlog/capture.h    capture of the process's stdout and stderr
  *   (uvlog/syslog.h    the syslog(3)-compatible API: include it yourself)
@@ -389,6 +390,7 @@ UVLOG_EXPORT int uvlog_log_text(uvlog_t *log, uvlog_level_t level, const char *f
 #include "uvlog/sinks.h"
 #include "uvlog/category.h"
 #include "uvlog/loop.h"
+#include "uvlog/config.h"
 #include "uvlog/fields.h"
 #include "uvlog/crash.h"
 #include "uvlog/capture.h"

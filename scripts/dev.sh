@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 # libc6-dev is only a Recommends of gcc, and apt-get runs with
 # --no-install-recommends below: without it a fresh system has no C headers.
-BUILD_PKGS=(gcc libc6-dev pkg-config meson ninja-build libuv1-dev libhttp-parser-dev)
+BUILD_PKGS=(gcc libc6-dev pkg-config meson ninja-build libuv1-dev libhttp-parser-dev libyaml-dev)
 TEST_PKGS=(libcriterion-dev rsyslog python3 g++ libspdlog-dev strace cmake prometheus wrk
            clang libfuzzer-14-dev libclang-rt-14-dev libjson-c-dev)
 
@@ -114,8 +114,8 @@ case "$cmd" in
     # examples/demo), so a fresh clone gets there in seconds.
     setup_only build-demo -Dtests=disabled -Dbench=false
     ninja -C build-demo examples/demo
-    echo "==> running the demo (3 s; Ctrl-C stops it earlier)"
-    ./build-demo/examples/demo --seconds 3
+    echo "==> running the demo with examples/uvlog.conf (3 s; Ctrl-C stops it earlier)"
+    ./build-demo/examples/demo --seconds 3 --config examples/uvlog.conf
     ;;
   test)
     install_missing "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"

@@ -257,8 +257,12 @@ int uvlog__alloc_batch(uvlog_t *log) {
   log->msg_off = calloc(log->batch_cap, sizeof(*log->msg_off));
   log->text_off = calloc(log->batch_cap, sizeof(*log->text_off));
   if (!log->batch || !log->msg_off || !log->text_off) return UVLOG_ENOMEM;
+  return uvlog__prepare_sinks(log);
+}
+
+int uvlog__prepare_sinks(uvlog_t *log) {
   for (uvlog_sink_t *s = log->sinks; s; s = s->next) {
-    s->view = calloc(log->batch_cap, sizeof(*s->view));
+    if (!s->view) s->view = calloc(log->batch_cap, sizeof(*s->view));
     if (!s->view) return UVLOG_ENOMEM;
     s->share = NULL;
     for (uvlog_sink_t *t = log->sinks; t != s && !s->share; t = t->next)

@@ -110,25 +110,35 @@ void uvlog__registry_remove(uvlog_t *log) {
 
 /* ---- start --------------------------------------------------------------------- */
 
-/* Frees the sinks (closing those not closed yet), keeping their totals. */
-static void free_sinks(uvlog_t *log) {
-  pthread_mutex_lock(&log->mu);
-  uvlog_sink_t *s = log->sinks;
-  for (uvlog_sink_t *p = s; p; p = p->next) {
-    /* relaxed: tallies; the listener is gone (joined) or never ran. */
-    log->gone_written += atomic_load_explicit(&p->written, memory_order_relaxed);
-    log->gone_dropped += atomic_load_explicit(&p->dropped, memory_order_relaxed);
-    log->gone_errors += atomic_load_explicit(&p->errors, memory_order_relaxed);
-  }
-  log->sinks = NULL;
-  log->n_sinks = 0;
-  pthread_mutex_unlock(&log->mu);
+/* Adds a freed sink's counters to the logger's totals (under mu). */
+static void keep_totals(uvlog_t *log, uvlog_sink_t *p) {
+  /* relaxed: tallies; the listener is gone (joined) or never ran. */
+  log->gone_written += atomic_load_explicit(&p->written, memory_order_relaxed);
+  log->gone_dropped += atomic_load_explicit(&p->dropped, memory_order_relaxed);
+  log->gone_errors += atomic_load_explicit(&p->errors, memory_order_relaxed);
+}
+
+static void free_list(uvlog_sink_t *s) {
   while (s) {
     uvlog_sink_t *next = s->next;
     s->owner = NULL;
     uvlog__sink_free(s);
     s = next;
   }
+}
+
+/* Frees the sinks (closing those not closed yet) and the retired ones,
+ * keeping their totals. */
+static void free_sinks(uvlog_t *log) {
+  pthread_mutex_lock(&log->mu);
+  uvlog_sink_t *s = log->sinks, *r = log->retired;
+  for (uvlog_sink_t *p = s; p; p = p->next) keep_totals(log, p);
+  for (uvlog_sink_t *p = r; p; p = p->next) keep_totals(log, p);
+  log->sinks = log->retired = NULL;
+  log->n_sinks = 0;
+  pthread_mutex_unlock(&log->mu);
+  free_list(s);
+  free_list(r);
 }
 
 int uvlog_logger_start(uvlog_t *log) {
@@ -319,6 +329,69 @@ int uvlog_logger_close(uvlog_t *log) {
   set_state(log, LOG_CLOSED);
   pthread_mutex_unlock(&log->mu);
   return 0;
+}
+
+/* ---- replacing the sinks ------------------------------------------------------------ */
+
+/* Under mu, no listener: the list becomes `sinks`; the ones left out are
+ * returned (linked) for the caller to free after unlocking. */
+static uvlog_sink_t *relink_unstarted(uvlog_t *log, uvlog_sink_t **sinks, size_t n) {
+  uvlog_sink_t *gone = NULL;
+  for (uvlog_sink_t *p = log->sinks, *next; p; p = next) {
+    next = p->next;
+    int kept = 0;
+    for (size_t i = 0; i < n; i++) kept |= sinks[i] == p;
+    if (!kept) {
+      p->next = gone;
+      gone = p;
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    sinks[i]->owner = log;
+    sinks[i]->next = i + 1 < n ? sinks[i + 1] : NULL;
+  }
+  log->sinks = n ? sinks[0] : NULL;
+  log->n_sinks = n;
+  return gone;
+}
+
+/* Under mu: posts the request to the listener and waits until it is done,
+ * or the logger closed without doing it. */
+static int swap_on_listener(uvlog_t *log, uvlog_sink_t **sinks, size_t n) {
+  sink_swap_t req = {.sinks = sinks, .n = n};
+  log->swap = &req;
+  /* release: the request is published (the listener re-reads it under mu). */
+  atomic_store_explicit(&log->swap_hint, 1, memory_order_release);
+  pthread_mutex_unlock(&log->mu);
+  uvlog__wake(log);
+  pthread_mutex_lock(&log->mu);
+  while (!req.done && atomic_load_explicit(&log->state, memory_order_relaxed) != LOG_CLOSED)
+    pthread_cond_wait(&log->cv, &log->mu); /* relaxed: under mu */
+  if (!req.done) {
+    log->swap = NULL; /* the listener is gone: nobody else looks at it */
+    req.rc = UVLOG_ECLOSED;
+  }
+  pthread_cond_broadcast(&log->cv); /* the next request may go */
+  return req.rc;
+}
+
+int uvlog__sinks_replace(uvlog_t *log, uvlog_sink_t **sinks, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!sinks[i] || (sinks[i]->owner && sinks[i]->owner != log)) return UVLOG_EINVAL;
+  if (uvlog__on_listener(log)) return UVLOG_EDEADLK;
+  if (in_forked_child(log)) return UVLOG_ECLOSED;
+  pthread_mutex_lock(&log->mu);
+  while (log->swap) pthread_cond_wait(&log->cv, &log->mu); /* one request at a time */
+  int st = atomic_load_explicit(&log->state, memory_order_relaxed); /* under mu */
+  int rc = 0;
+  uvlog_sink_t *gone = NULL;
+  if (st == LOG_CREATED) gone = relink_unstarted(log, sinks, n);
+  else if (st == LOG_RUNNING) rc = swap_on_listener(log, sinks, n);
+  else rc = st == LOG_STARTING ? UVLOG_EBUSY : UVLOG_ECLOSED;
+  pthread_mutex_unlock(&log->mu);
+  free_list(gone);
+  if (rc == 0) uvlog__recompute_level(log);
+  return rc;
 }
 
 int uvlog_logger_reopen(uvlog_t *log) {

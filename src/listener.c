@@ -177,6 +177,87 @@ static int flush_verdict(uvlog_t *log, int timed_out) {
   return rc;
 }
 
+/* ---- replacing the sinks (lifecycle.c: uvlog__sinks_replace) ------------------- */
+
+static int in_list(uvlog_sink_t *const *v, size_t n, const uvlog_sink_t *s) {
+  for (size_t i = 0; i < n; i++)
+    if (v[i] == s) return 1;
+  return 0;
+}
+
+/* Closes a sink taken out of the list and keeps it until close (under mu:
+ * stats walk `retired`). Its handles may still be closing on the loop. */
+static void retire(uvlog_t *log, uvlog_sink_t *s) {
+  uvlog__sink_close(s);
+  free(s->view);
+  s->view = NULL;
+  s->share = NULL;
+  s->owner = log;
+  s->next = log->retired;
+  log->retired = s;
+}
+
+/* Opens the request's new sinks (those without an owner yet), then makes
+ * them the logger's. On a failure, the ones opened so far and the one that
+ * failed (open() ran: it must be closed here) are retired; the rest stay
+ * the caller's. */
+static int open_new(uvlog_t *log, sink_swap_t *req) {
+  int rc = 0;
+  size_t i = 0;
+  for (; i < req->n; i++) {
+    uvlog_sink_t *s = req->sinks[i];
+    if (s->owner) continue; /* kept */
+    s->view = calloc(log->batch_cap, sizeof(*s->view));
+    if (!s->view) {
+      rc = UVLOG_ENOMEM;
+      break;
+    }
+    rc = s->vt.open ? s->vt.open(s, &log->loop) : 0;
+    if (rc) break;
+    s->opened = 1;
+  }
+  pthread_mutex_lock(&log->mu);
+  for (size_t j = 0; j < req->n; j++) {
+    uvlog_sink_t *s = req->sinks[j];
+    if (s->owner) continue;
+    if (rc == 0) s->owner = log;
+    else if (j < i || (j == i && s->view)) retire(log, s);
+  }
+  pthread_mutex_unlock(&log->mu);
+  return rc > 0 ? UVLOG_EINVAL : rc;
+}
+
+/* Between two batches: the old sinks got every record before this point,
+ * the new list gets every record after it. Removed sinks are flushed and
+ * closed (an asynchronous sink keeps its close deadline to send its
+ * backlog, as at logger close). */
+static void apply_swap(uvlog_t *log) {
+  pthread_mutex_lock(&log->mu);
+  sink_swap_t *req = log->swap;
+  atomic_store_explicit(&log->swap_hint, 0, memory_order_relaxed); /* under mu, with swap */
+  pthread_mutex_unlock(&log->mu);
+  if (!req) return;
+  int rc = open_new(log, req);
+  pthread_mutex_lock(&log->mu);
+  if (rc == 0) {
+    for (uvlog_sink_t *s = log->sinks, *next; s; s = next) {
+      next = s->next;
+      if (in_list(req->sinks, req->n, s)) continue;
+      uvlog__sink_flush(s);
+      retire(log, s);
+    }
+    for (size_t i = 0; i < req->n; i++) req->sinks[i]->next = i + 1 < req->n ? req->sinks[i + 1] : NULL;
+    log->sinks = req->n ? req->sinks[0] : NULL;
+    log->n_sinks = req->n;
+    rc = uvlog__prepare_sinks(log);
+  }
+  req->rc = rc;
+  req->done = 1;
+  log->swap = NULL;
+  pthread_cond_broadcast(&log->cv);
+  pthread_mutex_unlock(&log->mu);
+}
+
 static void service(uvlog_t *log, flush_state_t *f) {
   /* relaxed: only a hint that saves taking mu per batch; the request itself
    * is read under mu. A request stored after this load was announced by an
@@ -202,6 +283,8 @@ static void service(uvlog_t *log, flush_state_t *f) {
       }
     }
   }
+  /* acquire: pairs with the request's release store (re-read under mu). */
+  if (atomic_load_explicit(&log->swap_hint, memory_order_acquire)) apply_swap(log);
   uvlog__report_drops(log, 0);
   if (!f->active) return;
   if (!f->issued) {

@@ -40,6 +40,9 @@ void uvlog__deliver_internal(uvlog_t *log, const char *msg, size_t len);
  * that logs). `force` (close) reports whatever is left at once. */
 void uvlog__report_drops(uvlog_t *log, int force);
 int uvlog__alloc_batch(uvlog_t *log);
+/* Gives every sink its view array (if it has none) and the earlier sink
+ * whose rendering it shares; again after the sink list changed. */
+int uvlog__prepare_sinks(uvlog_t *log);
 void uvlog__free_batch(uvlog_t *log);
 
 /* listener.c */

@@ -225,9 +225,10 @@ void uvlog_logger_destroy(uvlog_t *log) {
   /* After close (which may start a never-started logger, registering it);
    * waits for an atexit handler that is closing loggers. */
   uvlog__registry_remove(log);
-  uvlog__resource_free(log);
+  uvlog__config_free(log);
   uvlog__cats_free(log);
   uvlog__tnames_free(log);
+  uvlog__resource_free(log);
   pthread_mutex_destroy(&log->level_mu);
   pthread_mutex_destroy(&log->mu);
   pthread_cond_destroy(&log->cv);
@@ -304,24 +305,17 @@ int uvlog_logger_stats(const uvlog_t *clog, uvlog_stats_t *st) {
   st->queue_bytes = ring_used(&log->ring);
   st->queue_capacity = log->ring.capacity;
   st->queue_high_water = atomic_load_explicit(&log->high_water, memory_order_relaxed);
-  for (int i = 0; i < UVLOG_LEVEL_COUNT; i++)
-    st->accepted_by_level[i] = atomic_load_explicit(&log->accepted[i], memory_order_relaxed);
-  st->busy_ns = atomic_load_explicit(&log->busy_ns, memory_order_relaxed);
-  /* The count is the buckets' sum, so it always equals the histogram's. */
-  for (int i = 0; i < UVLOG_LATENCY_BUCKETS; i++) {
-    st->latency_buckets[i] = atomic_load_explicit(&log->lat_buckets[i], memory_order_relaxed);
-    st->latency_count += st->latency_buckets[i];
-  }
-  st->latency_sum_ns = atomic_load_explicit(&log->lat_sum_ns, memory_order_relaxed);
-  /* The sink list is fixed once started; before that, `mu` guards it. */
+  /* `mu` guards the sink list and the retired sinks (lifecycle.c). */
   pthread_mutex_lock(&log->mu);
   st->sink_written = log->gone_written;
   st->sink_dropped = log->gone_dropped;
   st->sink_errors = log->gone_errors;
-  for (uvlog_sink_t *s = log->sinks; s; s = s->next) {
-    st->sink_written += atomic_load_explicit(&s->written, memory_order_relaxed);
-    st->sink_dropped += atomic_load_explicit(&s->dropped, memory_order_relaxed);
-    st->sink_errors += atomic_load_explicit(&s->errors, memory_order_relaxed);
+  for (int pass = 0; pass < 2; pass++) {
+    for (uvlog_sink_t *s = pass ? log->retired : log->sinks; s; s = s->next) {
+      st->sink_written += atomic_load_explicit(&s->written, memory_order_relaxed);
+      st->sink_dropped += atomic_load_explicit(&s->dropped, memory_order_relaxed);
+      st->sink_errors += atomic_load_explicit(&s->errors, memory_order_relaxed);
+    }
   }
   pthread_mutex_unlock(&log->mu);
   return 0;

@@ -29,6 +29,15 @@ enum {
   LOG_CLOSED = 4
 };
 
+/* A request to replace the sink list of a started logger (lifecycle.c:
+ * uvlog__sinks_replace; done by listener.c between two batches). */
+typedef struct sink_swap {
+  uvlog_sink_t **sinks;        /* the new list, in order */
+  size_t n;
+  int rc;                      /* the listener's verdict */
+  int done;
+} sink_swap_t;
+
 /* Cache-line layout (docs/design.md, "The producer path"): the line
  * producers only read (pub + configuration) first, then the ring's tail
  * line, head line and read-only line (ring.h), then the listener's time
@@ -101,6 +110,18 @@ struct uvlog_s {
   uvlog_sink_t *sinks;
   size_t n_sinks;
 
+  /* Runtime sink replacement (lifecycle.c, listener.c). `swap` is the
+   * pending request (under mu); swap_hint says one is pending without mu.
+   * Sinks taken out of a started logger are closed and kept in `retired`
+   * (their handles may still be closing on the loop, and their counters
+   * count) until close frees them. */
+  sink_swap_t *swap;
+  _Atomic int swap_hint;
+  uvlog_sink_t *retired;
+  /* config_apply.c's state (the configured sinks, the source file); freed
+   * by destroy. */
+  struct uvlog_cfg_state *cfg;
+
   /* Lifecycle, flush requests: `mu` + `cv`. */
   pthread_mutex_t mu;
   pthread_cond_t cv;           /* CLOCK_MONOTONIC */
@@ -168,6 +189,16 @@ enum { PARK_NONE = 0, PARK_LIGHT = 1, PARK_DEEP = 2 };
 
 /* lifecycle.c: the atexit registry; destroy takes the logger out. */
 void uvlog__registry_remove(uvlog_t *log);
+/* lifecycle.c: makes `sinks` (n of them, in order) the logger's sink list:
+ * sinks it owns already stay (same object), new ones (no owner) are added,
+ * opened on the listener if it runs, and the ones left out are removed
+ * (flushed and closed between two records; kept until close). All or
+ * nothing: on error (a new sink's open failed: its code; UVLOG_ECLOSED,
+ * UVLOG_EBUSY while starting, UVLOG_EDEADLK on the listener) the list is
+ * unchanged, and the new sinks still without an owner are the caller's. */
+int uvlog__sinks_replace(uvlog_t *log, uvlog_sink_t **sinks, size_t n);
+/* config_apply.c: frees log->cfg (destroy). */
+void uvlog__config_free(uvlog_t *log);
 
 /* listener.c */
 /* Bumped in every forked child (logger.c); see uvlog_t.fork_gen. */

@@ -76,6 +76,7 @@ def main():
     lib = os.path.abspath(sys.argv[2])
     cc = shlex.split(os.environ.get("CC", "cc"))
     uv_cflags, uv_libs = pkg("--cflags", "libuv"), pkg("--libs", "libuv")
+    yaml_libs = pkg("--libs", "yaml-0.1")  # the configuration loader (config.md)
     base = cc + ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I" + os.path.join(root, "include")] + uv_cflags
     docs = [os.path.join(root, "README.md")] + sorted(glob.glob(os.path.join(root, "docs", "*.md")))
     n = failed = 0
@@ -104,7 +105,7 @@ def main():
             open(src, "w").write(text)
             if program:
                 exe = os.path.join(tmp, f"ex{n}")
-                cmd = base + ["-o", exe, src, lib] + uv_libs + ["-lpthread", "-lm"]
+                cmd = base + ["-o", exe, src, lib] + uv_libs + yaml_libs + ["-lpthread", "-lm"]
             else:
                 cmd = base + FRAGMENT_WARN + ["-fsyntax-only", src]
             r = subprocess.run(cmd, capture_output=True, text=True)
