@@ -51,7 +51,7 @@ extern "C" {
 #endif
 
 #define UVLOG_VERSION_MAJOR 0
-#define UVLOG_VERSION_MINOR 2
+#define UVLOG_VERSION_MINOR 3
 #define UVLOG_VERSION_PATCH 0
 
 

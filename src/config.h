@@ -147,4 +147,10 @@ const char *uvlog__cfg_value_str(const key_def_t *k, const void *base, char *buf
  * prefixed "# ". */
 int uvlog__cfg_emit(const uvlog_config_t *cfg, const char *comment, char **out);
 
+/* ---- setup (config_apply.c) ---------------------------------------------- */
+
+/* uvlog_config_setup() without making the logger the default one (the
+ * syslog(3)-compatible API's own logger, src/compat/env.c). */
+int uvlog__config_from_env(uvlog_t **out, uvlog_config_error_t *err);
+
 #endif /* UVLOG_CONFIG_INTERNAL_H */

@@ -515,7 +515,7 @@ static int env_level(uvlog_t *log, uvlog_config_error_t *err) {
   return 0;
 }
 
-int uvlog_config_setup(uvlog_t **out, uvlog_config_error_t *err) {
+int uvlog__config_from_env(uvlog_t **out, uvlog_config_error_t *err) {
   if (!out) return uvlog__cfg_err(err, UVLOG_EINVAL, NULL, 0, 0, "", "NULL argument");
   *out = NULL;
   uvlog_config_t *cfg;
@@ -532,9 +532,14 @@ int uvlog_config_setup(uvlog_t **out, uvlog_config_error_t *err) {
     if (log) uvlog_logger_destroy(log);
     return rc;
   }
-  uvlog_default_set(log);
   *out = log;
   return 0;
+}
+
+int uvlog_config_setup(uvlog_t **out, uvlog_config_error_t *err) {
+  int rc = uvlog__config_from_env(out, err);
+  if (rc == 0) uvlog_default_set(*out);
+  return rc;
 }
 
 /* ---- reload on a signal -------------------------------------------------------------------- */

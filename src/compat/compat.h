@@ -51,11 +51,13 @@ int compat_own_flush(int64_t timeout_ms);
 /* The daemon's socket: UVLOG_SYSLOG_PATH, else /dev/log (path_cap >= 108). */
 void compat_socket_path(char *path, size_t path_cap);
 
-/* The API's own logger, from the environment (docs/drop-in.md): a logger
- * (DROP on overflow, level TRACE: the mask filters) with one syslog sink,
- * started. `path` receives the socket path (for compat_send_direct()).
- * Returns 0 or a negative code. This is where a configuration loader plugs
- * in: it may add sinks or replace this function's body. */
-int compat_logger_from_env(uvlog_t **out, char *path, size_t path_cap);
+/* The API's own logger, from the environment (docs/drop-in.md): with
+ * UVLOG_CONFIG set, the logger that configuration describes (*configured
+ * = 1: records carry the message alone, as for uvlog_syslog_use()); else,
+ * or if that configuration is refused (reported once on stderr), a logger
+ * (DROP on overflow, level TRACE: the mask filters) with one syslog sink
+ * writing glibc's datagrams (*configured = 0). Started. `path` receives the
+ * socket path (for compat_send_direct()). Returns 0 or a negative code. */
+int compat_logger_from_env(uvlog_t **out, int *configured, char *path, size_t path_cap);
 
 #endif /* UVLOG_COMPAT_H */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../config.h"
 #include "compat.h"
 
 #define ENV_MAX_BYTES ((unsigned long long)1 << 30)
@@ -56,8 +57,23 @@ static int make_sink(uvlog_sink_t **out, const char *path) {
   return uvlog_sink_syslog_create(out, &so);
 }
 
-int compat_logger_from_env(uvlog_t **out, char *path, size_t path_cap) {
+/* UVLOG_CONFIG's logger (config_apply.c); 0 or why not, reported. */
+static int logger_from_config(uvlog_t **out) {
+  uvlog_config_error_t err;
+  int rc = uvlog__config_from_env(out, &err);
+  if (rc != 0) {
+    char buf[720];
+    fprintf(stderr, "uvlog: UVLOG_CONFIG refused, the syslog API uses UVLOG_SYSLOG_* instead: %s\n",
+            uvlog_config_error_str(&err, buf, sizeof buf));
+  }
+  return rc;
+}
+
+int compat_logger_from_env(uvlog_t **out, int *configured, char *path, size_t path_cap) {
   compat_socket_path(path, path_cap);
+  const char *cfg = getenv("UVLOG_CONFIG");
+  *configured = cfg && *cfg && logger_from_config(out) == 0;
+  if (*configured) return 0;
   uvlog_options_t o;
   uvlog_options_init(&o);
   size_t ring = env_bytes("UVLOG_SYSLOG_RING", o.ring_capacity, 4096, ENV_MAX_BYTES);

@@ -47,6 +47,8 @@ static struct {
   _Atomic int pid;           /* this process's pid, 0 until first needed */
   _Atomic int own_failed;    /* creating the own logger failed in this process */
   uvlog_t *_Atomic own;      /* the own logger of this process, or NULL */
+  int own_configured;        /* it came from UVLOG_CONFIG: messages alone
+                                (written before `own` is published) */
   uvlog_t *_Atomic user;     /* uvlog_syslog_use(), or NULL */
   char path[108];            /* the socket, for direct sends; under mu */
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER, .facility = LOG_USER, .mask = 0xff};
@@ -88,7 +90,7 @@ static uvlog_t *own_logger(void) {
   pthread_mutex_lock(&g.mu);
   log = atomic_load_explicit(&g.own, memory_order_acquire);
   if (!log && !atomic_load_explicit(&g.own_failed, memory_order_relaxed)) {
-    if (compat_logger_from_env(&log, g.path, sizeof g.path) == 0) {
+    if (compat_logger_from_env(&log, &g.own_configured, g.path, sizeof g.path) == 0) {
       atomic_store_explicit(&g.own, log, memory_order_release);
     } else {
       log = NULL;
@@ -106,8 +108,13 @@ static int deliver(const compat_line_t *l, int pri) {
   if (user)
     return uvlog_log_text(user, level, NULL, 0, NULL, l->buf + l->msg_off, l->len - l->msg_off);
   uvlog_t *log = own_logger();
-  int rc = log ? uvlog_log_text(log, level, uvlog__syslog_datagram, 0, NULL, l->buf, l->len)
-               : UVLOG_ECLOSED;
+  /* own_configured was written before `own` was published (release) and
+   * own_logger() loaded it with acquire. */
+  int rc = !log                ? UVLOG_ECLOSED
+           : g.own_configured ? uvlog_log_text(log, level, NULL, 0, NULL, l->buf + l->msg_off,
+                                               l->len - l->msg_off)
+                              : uvlog_log_text(log, level, uvlog__syslog_datagram, 0, NULL,
+                                               l->buf, l->len);
   /* g.path was written under mu before `own` or `own_failed` was
    * published (release), and own_logger() loaded them with acquire. */
   if (rc == UVLOG_ECLOSED) rc = compat_send_direct(g.path, l->buf, l->len);
