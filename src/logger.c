@@ -305,6 +305,15 @@ int uvlog_logger_stats(const uvlog_t *clog, uvlog_stats_t *st) {
   st->queue_bytes = ring_used(&log->ring);
   st->queue_capacity = log->ring.capacity;
   st->queue_high_water = atomic_load_explicit(&log->high_water, memory_order_relaxed);
+  for (int i = 0; i < UVLOG_LEVEL_COUNT; i++)
+    st->accepted_by_level[i] = atomic_load_explicit(&log->accepted[i], memory_order_relaxed);
+  st->busy_ns = atomic_load_explicit(&log->busy_ns, memory_order_relaxed);
+  /* The count is the buckets' sum, so it always equals the histogram's. */
+  for (int i = 0; i < UVLOG_LATENCY_BUCKETS; i++) {
+    st->latency_buckets[i] = atomic_load_explicit(&log->lat_buckets[i], memory_order_relaxed);
+    st->latency_count += st->latency_buckets[i];
+  }
+  st->latency_sum_ns = atomic_load_explicit(&log->lat_sum_ns, memory_order_relaxed);
   /* `mu` guards the sink list and the retired sinks (lifecycle.c). */
   pthread_mutex_lock(&log->mu);
   st->sink_written = log->gone_written;

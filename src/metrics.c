@@ -92,14 +92,16 @@ static void metric_s(out_t *o, const char *name, const char *type, const char *h
  * with upper bounds `bounds_s` (n - 1 of them, seconds). _count is the sum
  * of the buckets as read, so it equals the +Inf bucket even while the
  * counters move. */
-static void histogram(out_t *o, const char *name, const char *help, const double *bounds_s,
-                      const uint64_t *buckets, int n, double sum_s) {
+/* A histogram whose n - 1 upper bounds are integers of 1/per_s seconds
+ * (µs: 1e6), then +Inf; `buckets` are not cumulative. */
+static void histogram(out_t *o, const char *name, const char *help, const uint64_t *bounds,
+                      double per_s, const uint64_t *buckets, int n, double sum_s) {
   family(o, name, "histogram", help);
   uint64_t cum = 0;
   for (int i = 0; i < n; i++) {
     cum += buckets[i];
     putf(o, "%s_bucket{le=\"", name);
-    if (i < n - 1) put_double(o, bounds_s[i]);
+    if (i < n - 1) put_double(o, (double)bounds[i] / per_s);
     else put(o, "+Inf", 4);
     putf(o, "\"} %" PRIu64 "\n", cum);
   }
@@ -191,11 +193,9 @@ static void write_logger(out_t *o, uvlog_t *log) {
            "Time the listener thread spent awake (not sleeping for records or timers).",
            (double)st.busy_ns / 1e9);
   static const uint64_t bounds_us[UVLOG_LATENCY_BUCKETS - 1] = UVLOG_LATENCY_BOUNDS_US;
-  double bounds_s[UVLOG_LATENCY_BUCKETS - 1];
-  for (int i = 0; i < UVLOG_LATENCY_BUCKETS - 1; i++) bounds_s[i] = (double)bounds_us[i] / 1e6;
   histogram(o, "uvlog_delivery_latency_seconds",
-            "From a record's timestamp to its batch having been handed to every sink.", bounds_s,
-            st.latency_buckets, UVLOG_LATENCY_BUCKETS, (double)st.latency_sum_ns / 1e9);
+            "From a record's timestamp to its batch having been handed to every sink.", bounds_us,
+            1e6, st.latency_buckets, UVLOG_LATENCY_BUCKETS, (double)st.latency_sum_ns / 1e9);
 
   write_sinks(o, log);
 }
@@ -204,11 +204,9 @@ static void write_monitor(out_t *o, const uvlog_loop_monitor_t *mon) {
   uvlog_loop_stats_t st;
   uvlog_loop_monitor_stats(mon, &st);
   static const uint64_t bounds_ms[UVLOG_LOOP_LAG_BUCKETS - 1] = UVLOG_LOOP_LAG_BOUNDS_MS;
-  double bounds_s[UVLOG_LOOP_LAG_BUCKETS - 1];
-  for (int i = 0; i < UVLOG_LOOP_LAG_BUCKETS - 1; i++) bounds_s[i] = (double)bounds_ms[i] / 1e3;
   histogram(o, "uvlog_loop_lag_seconds",
             "Lag of the monitor's timer: the time its callback ran minus the time it was due.",
-            bounds_s, st.lag_buckets, UVLOG_LOOP_LAG_BUCKETS, (double)st.lag_sum_ns / 1e9);
+            bounds_ms, 1e3, st.lag_buckets, UVLOG_LOOP_LAG_BUCKETS, (double)st.lag_sum_ns / 1e9);
 
   metric_s(o, "uvlog_loop_lag_last_seconds", "gauge",
            "Lag of the last tick.",
