@@ -1,6 +1,7 @@
 /*
  * fuzz_config.c -- libFuzzer target for the configuration loader
- * (src/config_yaml.c, src/config_map.c, src/config_dump.c).
+ * (src/config_yaml.c, src/config_keys.c, src/config_map.c,
+ * src/config_dump.c).
  *
  * Any bytes: uvlog_config_load_string() either loads them or refuses them
  * with an error whose position lies inside the input; it never crashes,

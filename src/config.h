@@ -1,7 +1,9 @@
 /*
  * config.h -- what the configuration files share:
  *   config_yaml.c   libyaml events -> a tree of nodes with positions; limits
- *   config_map.c    the tree -> uvlog_config (key tables, types, ranges)
+ *   config_keys.c   the key tables: one row per option; a value's text,
+ *                   copy and comparison
+ *   config_map.c    the tree -> uvlog_config (types, ranges, positions)
  *   config_apply.c  a config -> a logger: create, apply, reload, setup,
  *                   level specs, the signal watch
  *   config_dump.c   a config (or a logger's) -> YAML text
@@ -88,6 +90,7 @@ struct uvlog_config {
 /* The tree -> a config, or an error (nothing allocated is left). */
 int uvlog__cfg_map(const cnode_t *root, const char *name, uvlog_config_t **out,
                    uvlog_config_error_t *err);
+/* config_keys.c: a sink's owned strings freed. */
 void uvlog__cfg_sink_fini(cfg_sink_t *s);
 /* Deep copy of one sink's options. */
 int uvlog__cfg_sink_copy(cfg_sink_t *dst, const cfg_sink_t *src);
@@ -104,7 +107,7 @@ int uvlog__cfg_crash_same(const uvlog_config_t *a, const uvlog_config_t *b);
 /* Both configurations have the same constant fields. */
 int uvlog__cfg_fields_same(const uvlog_config_t *a, const uvlog_config_t *b);
 
-/* ---- the key tables (config_map.c), for config_dump.c --------------------- */
+/* ---- the key tables (config_keys.c) ------------------------------------- */
 
 typedef enum {
   K_LEVEL = 0, K_UINT, K_INT, K_SIZE, K_U64, K_BOOL, K_ENUM, K_STR, K_MODE
@@ -128,6 +131,17 @@ typedef struct key_table {
   const key_def_t *keys;
   size_t n;
 } key_table_t;
+
+#define NROWS(a) (sizeof(a) / sizeof((a)[0]))
+/* Size suffixes of numbers (K, M, G) and the tables' ranges. */
+#define KiB ((uint64_t)1024)
+#define MiB (KiB * 1024)
+#define GiB (MiB * 1024)
+
+/* The value of row `k` in the struct at `base`. */
+static inline void *uvlog__cfg_at(void *base, const key_def_t *k) { return (char *)base + k->off; }
+
+/* The tables (config_keys.c). */
 
 extern const key_table_t uvlog__cfg_logger_keys;        /* uvlog_options_t */
 extern const key_table_t uvlog__cfg_format_keys;        /* uvlog_format_options_t */

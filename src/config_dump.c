@@ -1,7 +1,7 @@
 /*
  * config_dump.c -- a configuration written back as YAML with libyaml's
  * emitter (so quoting is always right), every option spelled out from the
- * key tables in config_map.c: what config_map.c reads back is the same
+ * key tables in config_keys.c: what config_map.c reads back is the same
  * configuration.
  */
 #include <stdio.h>
