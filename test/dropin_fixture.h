@@ -31,6 +31,26 @@ typedef struct dr {
 } dr_t;
 
 /* Binds a receiver at DIR/log.sock with a large receive buffer. */
+/* Reading what the process writes to its own fd 2 between begin and end
+ * (a pipe, so keep it under 64 KiB): end restores fd 2 and stores the
+ * bytes, NUL-terminated, in buf. */
+static inline int dr_stderr_begin(int p[2]) {
+  cr_assert_eq(pipe(p), 0);
+  int saved = dup(2);
+  dup2(p[1], 2);
+  return saved;
+}
+static inline void dr_stderr_end(int saved, int p[2], char *buf, size_t cap) {
+  dup2(saved, 2);
+  close(saved);
+  close(p[1]);
+  size_t len = 0;
+  ssize_t k;
+  while (len + 1 < cap && (k = read(p[0], buf + len, cap - 1 - len)) > 0) len += (size_t)k;
+  buf[len] = '\0';
+  close(p[0]);
+}
+
 static inline void dr_open(dr_t *r) {
   nf_mkdtemp(r->dir, sizeof r->dir, "uvlog-dropin");
   snprintf(r->path, sizeof r->path, "%s/log.sock", r->dir);

@@ -151,16 +151,10 @@ Test(syslog_compat, own_logger_counts, .init = setup, .fini = teardown) {
 Test(syslog_compat, bad_environment_is_reported, .init = setup, .fini = teardown) {
   setenv("UVLOG_SYSLOG_RING", "5000", 1);
   setenv("UVLOG_SYSLOG_BUFFER", "lots", 1);
-  int p[2], saved = dup(2);
-  cr_assert_eq(pipe(p), 0);
-  dup2(p[1], 2);
+  int p[2], saved = dr_stderr_begin(p);
   uvlog_openlog("env", LOG_NDELAY, LOG_USER);
-  dup2(saved, 2);
-  close(p[1]);
-  char buf[1024] = {0};
-  size_t len = 0;
-  ssize_t k;
-  while ((k = read(p[0], buf + len, sizeof buf - 1 - len)) > 0) len += (size_t)k;
+  char buf[1024];
+  dr_stderr_end(saved, p, buf, sizeof buf);
   cr_expect_not_null(strstr(buf, "uvlog: UVLOG_SYSLOG_RING=5000: ignored, not a power of two\n"), "%s", buf);
   cr_expect_not_null(strstr(buf, "uvlog: UVLOG_SYSLOG_BUFFER=lots: ignored, not a number of bytes"), "%s",
                      buf);

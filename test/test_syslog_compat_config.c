@@ -54,16 +54,10 @@ Test(syslog_compat_config, refused_config_falls_back, .timeout = 60) {
   cr_assert_geq(rcv.fd, 0);
   setenv("UVLOG_SYSLOG_PATH", rcv.path, 1);
   setenv("UVLOG_CONFIG", "sinks:\n  - type: nosuchsink\n", 1);
-  int p[2], saved = dup(2);
-  cr_assert_eq(pipe(p), 0);
-  dup2(p[1], 2);
+  int p[2], saved = dr_stderr_begin(p);
   uvlog_openlog("fallback", LOG_NDELAY, LOG_USER);
-  dup2(saved, 2);
-  close(p[1]);
-  char buf[1024] = {0};
-  size_t len = 0;
-  ssize_t k;
-  while ((k = read(p[0], buf + len, sizeof buf - 1 - len)) > 0) len += (size_t)k;
+  char buf[1024];
+  dr_stderr_end(saved, p, buf, sizeof buf);
   cr_expect_not_null(strstr(buf, "uvlog: UVLOG_CONFIG refused, the syslog API uses UVLOG_SYSLOG_* instead: "),
                      "%s", buf);
   cr_expect_not_null(strstr(buf, "nosuchsink"), "the error names the bad value: %s", buf);
