@@ -401,6 +401,14 @@ int uvlog_log(uvlog_t *log, uvlog_level_t level, const char *file, int line, con
   return rc;
 }
 
+/* The per-site rate limit (ratelimit.c): off by default, then one load
+ * and a predictable branch. 0, or UVLOG_ERATELIMITED. */
+static inline int rate_check(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
+                             uint64_t ts) {
+  if (!UVLOG_UNLIKELY(log && log->rl_burst && site->cache)) return 0;
+  return uvlog__rate_admit(log, level, site, ts);
+}
+
 /* ---- deferred records ---------------------------------------------------------- */
 
 /* The rare path: no logger, or arguments too big for one record. Renders
@@ -453,10 +461,8 @@ int uvlog_log_args(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   uint64_t ts = log ? uvlog__stamp(log->tsc) : 0;
   size_t lens[UVLOG_DEFERRED_MAX_ARGS];
   size_t size = uvlog__deferred_measure(plan, vals, site->nargs, lens);
-  if (UVLOG_UNLIKELY(log && log->rl_burst)) { /* the rate limit (ratelimit.c): off by default */
-    int rl = uvlog__rate_admit(log, level, site, ts);
-    if (rl) return rl;
-  }
+  int rl = rate_check(log, level, site, ts);
+  if (rl) return rl;
   if (UVLOG_UNLIKELY(!log || size > log->max_record))
     return log_rendered(h, level, site, plan, vals, lens, size);
 
@@ -505,10 +511,8 @@ int uvlog_log_kv(uvlog_t *log, uvlog_level_t level, const uvlog_site_t *site,
   uint8_t cat = uvlog__to_root(&log);
   if (UVLOG_UNLIKELY(forked_child(log))) return UVLOG_ECLOSED;
   uint64_t ts = uvlog__stamp(log->tsc);
-  if (UVLOG_UNLIKELY(log->rl_burst && site->cache)) { /* the rate limit (ratelimit.c) */
-    int rl = uvlog__rate_admit(log, level, site, ts);
-    if (rl) return rl;
-  }
+  int rl = rate_check(log, level, site, ts);
+  if (rl) return rl;
   uvlog__fb_from_site(&fb, site, vals, log->max_record);
   uvlog_rec_t *rec;
   int nested = enter();
